@@ -1,0 +1,152 @@
+// Runs the official Cloud Firestore emulator for tests and the local platform: its own process
+// group on a free loopback port, ready when `GET /` answers, stopped with its Java child.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, realpathSync } from "node:fs";
+import { createServer } from "node:net";
+import { delimiter, dirname, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+export interface FirestoreEmulatorOptions {
+  /** Port on 127.0.0.1; default: a free one. */
+  port?: number;
+  /** Security rules file the emulator enforces for client SDK requests. */
+  rulesPath?: string;
+  /** How long to wait for readiness (default 60 s: a cold JVM on 2 cores). */
+  readyTimeoutMs?: number;
+}
+
+const SCRIPT = "cloud_firestore_emulator";
+const INSTALL_HINT =
+  "install it with `gcloud components install cloud-firestore-emulator` or the Debian/RPM package " +
+  "`google-cloud-cli-firestore-emulator`, or point FIRESTORE_EMULATOR_SCRIPT at its launcher";
+
+/** Finds the emulator's launcher script: explicit variable, then next to `gcloud` on PATH. */
+export function findEmulatorScript(env: NodeJS.ProcessEnv = process.env): string {
+  const explicit = env.FIRESTORE_EMULATOR_SCRIPT;
+  if (explicit) {
+    if (!existsSync(explicit)) throw new Error(`FIRESTORE_EMULATOR_SCRIPT=${explicit} does not exist`);
+    return explicit;
+  }
+  const roots = new Set<string>();
+  if (env.CLOUDSDK_ROOT_DIR) roots.add(env.CLOUDSDK_ROOT_DIR);
+  for (const dir of (env.PATH ?? "").split(delimiter)) {
+    const gcloud = join(dir, "gcloud");
+    if (existsSync(gcloud)) roots.add(dirname(dirname(realpathSync(gcloud))));
+  }
+  roots.add("/usr/lib/google-cloud-sdk");
+  roots.add("/usr/share/google-cloud-sdk");
+  for (const root of roots) {
+    const script = join(root, "platform", "cloud-firestore-emulator", SCRIPT);
+    if (existsSync(script)) return script;
+  }
+  throw new Error(`the Cloud Firestore emulator was not found; ${INSTALL_HINT}`);
+}
+
+/** A free TCP port on 127.0.0.1, as the OS hands it out. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+/** Deletes every document of one project's default database on an emulator at `host`. */
+export async function clearEmulatorProject(host: string, projectId: string): Promise<void> {
+  const url = `http://${host}/emulator/v1/projects/${projectId}/databases/(default)/documents`;
+  const response = await fetch(url, { method: "DELETE" });
+  if (!response.ok) throw new Error(`clearing ${projectId} failed: ${response.status} ${await response.text()}`);
+}
+
+/** True while any process of the group is alive. */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class FirestoreEmulator {
+  /** `127.0.0.1:PORT`, the value of FIRESTORE_EMULATOR_HOST. */
+  readonly host: string;
+  /** Process group id: the launcher script and its Java child. */
+  readonly pgid: number;
+  private readonly child: ChildProcess;
+  private readonly output: string[];
+  private readonly killOnExit: () => void;
+
+  private constructor(host: string, child: ChildProcess, output: string[]) {
+    this.host = host;
+    this.child = child;
+    this.pgid = child.pid as number;
+    this.output = output;
+    // Last resort if the owner never calls stop(): the JVM must not outlive us.
+    this.killOnExit = () => {
+      if (groupAlive(this.pgid)) process.kill(-this.pgid, "SIGKILL");
+    };
+    process.once("exit", this.killOnExit);
+  }
+
+  static async start(options: FirestoreEmulatorOptions = {}): Promise<FirestoreEmulator> {
+    const script = findEmulatorScript();
+    const port = options.port ?? (await freePort());
+    const args = ["start", "--host", "127.0.0.1", "--port", String(port)];
+    if (options.rulesPath) args.push("--rules", options.rulesPath);
+    const child = spawn(script, args, { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const output: string[] = [];
+    const collect = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      if (output.length > 200) output.shift();
+    };
+    child.stdout?.on("data", collect);
+    child.stderr?.on("data", collect);
+    const emulator = new FirestoreEmulator(`127.0.0.1:${port}`, child, output);
+    try {
+      await emulator.waitUntilReady(options.readyTimeoutMs ?? 60_000);
+    } catch (error) {
+      await emulator.stop();
+      throw error;
+    }
+    return emulator;
+  }
+
+  private async waitUntilReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) {
+        throw new Error(`Firestore emulator exited with ${this.child.exitCode}:\n${this.output.join("")}`);
+      }
+      try {
+        const response = await fetch(`http://${this.host}/`, { signal: AbortSignal.timeout(1_000) });
+        if (response.ok && (await response.text()).trim() === "Ok") return;
+      } catch {
+        // Not listening yet.
+      }
+      await sleep(150);
+    }
+    throw new Error(`Firestore emulator not ready on ${this.host} after ${timeoutMs} ms:\n${this.output.join("")}`);
+  }
+
+  /** Deletes every document of one project's default database. */
+  clear(projectId: string): Promise<void> {
+    return clearEmulatorProject(this.host, projectId);
+  }
+
+  /** Stops the launcher and its Java child: SIGTERM to the group, SIGKILL after 5 s. */
+  async stop(): Promise<void> {
+    process.removeListener("exit", this.killOnExit);
+    if (!groupAlive(this.pgid)) return;
+    process.kill(-this.pgid, "SIGTERM");
+    const deadline = Date.now() + 5_000;
+    while (groupAlive(this.pgid) && Date.now() < deadline) await sleep(100);
+    if (groupAlive(this.pgid)) process.kill(-this.pgid, "SIGKILL");
+    while (groupAlive(this.pgid)) await sleep(50);
+  }
+}

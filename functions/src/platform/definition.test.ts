@@ -1,0 +1,226 @@
+import { describe, expect, it } from "vitest";
+import { definition } from "./definition.ts";
+import {
+  generationLogFilter,
+  PlatformDefinitionError,
+  platform,
+  queueEnvKeys,
+  serviceName,
+  usageKindSchema,
+  validatePlatform,
+} from "./index.ts";
+
+/** A mutable deep copy of the real definition, for breaking one thing at a time. */
+function copy(): any {
+  return structuredClone(definition);
+}
+
+function issuesOf(input: unknown): string[] {
+  try {
+    validatePlatform(input);
+    return [];
+  } catch (error) {
+    if (error instanceof PlatformDefinitionError) return [...error.issues];
+    throw error;
+  }
+}
+
+describe("the platform definition", () => {
+  it("validates as written", () => {
+    expect(issuesOf(definition)).toEqual([]);
+  });
+
+  it("declares the five HTTPS endpoints and the two workers", () => {
+    const https = platform.functions.filter((f) => f.trigger === "https").map((f) => f.name);
+    const tasks = platform.functions.filter((f) => f.trigger === "task").map((f) => f.name);
+    expect(https.sort()).toEqual(["creativeDirectorAgent", "generateImage", "generateVideo", "getJob", "getUsage"]);
+    expect(tasks.sort()).toEqual(["imageWorker", "videoWorker"]);
+  });
+
+  it("gives every queue exactly one worker and every worker exactly one queue", () => {
+    for (const queue of platform.queues) {
+      const consumers = platform.functions.filter((f) => f.trigger === "task" && f.drains === queue.name);
+      expect(consumers, queue.name).toHaveLength(1);
+    }
+  });
+
+  it("only enqueues to declared queues", () => {
+    const queues = new Set(platform.queues.map((q) => q.name));
+    for (const fn of platform.functions) {
+      for (const target of fn.access.enqueues) expect(queues.has(target), `${fn.name} -> ${target}`).toBe(true);
+    }
+  });
+
+  it("provisions the image queue at 50 dispatches per second", () => {
+    expect(platform.queues.find((q) => q.name === "image-jobs")?.maxDispatchesPerSecond).toBe(50);
+  });
+
+  it("gives Pro at least Free's limit for every kind", () => {
+    for (const kind of usageKindSchema.options) {
+      expect(platform.tiers.pro[kind]).toBeGreaterThanOrEqual(platform.tiers.free[kind]);
+      expect(platform.tiers.free[kind]).toBeGreaterThan(0);
+    }
+  });
+
+  it("keeps workers internal and public functions public", () => {
+    for (const fn of platform.functions) expect(fn.ingress).toBe(fn.trigger === "task" ? "internal" : "public");
+  });
+
+  it("derives names infra and code share", () => {
+    expect(serviceName("creativeDirectorAgent")).toBe("creative-director-agent");
+    expect(queueEnvKeys("image-jobs")).toEqual({ path: "IMAGE_JOBS_QUEUE_PATH", workerUrl: "IMAGE_JOBS_WORKER_URL" });
+    expect(generationLogFilter()).toContain(`jsonPayload.eventType="${platform.generationEvent.eventType}"`);
+  });
+});
+
+describe("validation rejects a broken definition", () => {
+  const cases: Array<[string, (d: any) => void, RegExp]> = [
+    [
+      "a queue with two consumers",
+      (d) => {
+        d.functions.find((f: any) => f.name === "videoWorker").drains = "image-jobs";
+      },
+      /image-jobs: has 2 consumers/,
+    ],
+    [
+      "a queue with no consumer",
+      (d) => {
+        d.queues.push({ ...d.queues[0], name: "orphan-jobs" });
+      },
+      /orphan-jobs: has 0 consumers/,
+    ],
+    [
+      "an enqueue to an undeclared queue",
+      (d) => {
+        d.functions[0].access.enqueues = ["nowhere"];
+      },
+      /generateImage\.access\.enqueues: queue "nowhere" is not declared/,
+    ],
+    [
+      "a worker draining an undeclared queue",
+      (d) => {
+        d.functions.find((f: any) => f.name === "imageWorker").drains = "nowhere";
+      },
+      /imageWorker\.drains: queue "nowhere" is not declared/,
+    ],
+    [
+      "a service account id that is too short",
+      (d) => {
+        d.functions[0].serviceAccountId = "fn";
+      },
+      /serviceAccountId: service account ids are 6-30/,
+    ],
+    [
+      "a service account id that is too long",
+      (d) => {
+        d.functions[0].serviceAccountId = "fn-a-very-long-service-account-id";
+      },
+      /serviceAccountId/,
+    ],
+    [
+      "a service account id with capitals",
+      (d) => {
+        d.functions[0].serviceAccountId = "Fn-generate";
+      },
+      /serviceAccountId/,
+    ],
+    [
+      "a shared service account",
+      (d) => {
+        d.functions[1].serviceAccountId = d.functions[0].serviceAccountId;
+      },
+      /"fn-generate-image" is used twice/,
+    ],
+    [
+      "the tasks invoker reused by a function",
+      (d) => {
+        d.functions[0].serviceAccountId = d.tasksInvokerServiceAccountId;
+      },
+      /"tasks-invoker" is used twice/,
+    ],
+    [
+      "a function name with a hyphen",
+      (d) => {
+        d.functions[0].name = "generate-image";
+      },
+      /functions\.0\.name/,
+    ],
+    [
+      "a queue name with an underscore",
+      (d) => {
+        d.queues[0].name = "image_jobs";
+      },
+      /queues\.0\.name/,
+    ],
+    [
+      "a collection id with a slash",
+      (d) => {
+        d.collections[0].id = "users/x";
+      },
+      /collections\.0\.id/,
+    ],
+    [
+      "Pro below Free",
+      (d) => {
+        d.tiers.pro.video = 1;
+      },
+      /pro\.video \(1\) must be at least free\.video \(2\)/,
+    ],
+    [
+      "a zero limit",
+      (d) => {
+        d.tiers.free.image = 0;
+      },
+      /tiers\.free\.image/,
+    ],
+    [
+      "a zero rate",
+      (d) => {
+        d.queues[0].maxDispatchesPerSecond = 0;
+      },
+      /queues\.0\.maxDispatchesPerSecond/,
+    ],
+    [
+      "unlimited retries",
+      (d) => {
+        d.queues[0].retry.maxAttempts = -1;
+      },
+      /queues\.0\.retry\.maxAttempts/,
+    ],
+    [
+      "minInstances above maxInstances",
+      (d) => {
+        d.functions[0].minInstances = 50;
+      },
+      /minInstances \(50\) exceeds maxInstances/,
+    ],
+    [
+      "a public worker",
+      (d) => {
+        d.functions.find((f: any) => f.name === "imageWorker").ingress = "public";
+      },
+      /ingress/,
+    ],
+    [
+      "an index on an undeclared collection",
+      (d) => {
+        d.indexes[0].collection = "ghosts";
+      },
+      /collection "ghosts" is not declared/,
+    ],
+    [
+      "a model without Vertex AI access",
+      (d) => {
+        d.functions.find((f: any) => f.name === "imageWorker").access.vertexAi = false;
+      },
+      /imageWorker: has a model but no vertexAi access/,
+    ],
+  ];
+
+  it.each(cases)("%s", (_label, mutate, expected) => {
+    const broken = copy();
+    mutate(broken);
+    const issues = issuesOf(broken);
+    expect(issues.join("\n")).toMatch(expected);
+  });
+});

@@ -1,0 +1,67 @@
+// The validated platform definition and the names derived from it. Importing this module checks
+// the definition once; it loads nothing but zod.
+import { definition, MODELS, type ModelKey } from "./definition.ts";
+import type { FunctionDefinition, QueueDefinition } from "./schema.ts";
+import { validatePlatform } from "./validate.ts";
+
+validatePlatform(definition);
+
+export * from "./schema.ts";
+export { crossReferenceIssues, PlatformDefinitionError, validatePlatform } from "./validate.ts";
+export { MODELS, type ModelKey };
+
+/** The definition, with its literal names kept for typing. */
+export const platform = definition;
+
+export type FunctionName = (typeof definition.functions)[number]["name"];
+export type QueueName = (typeof definition.queues)[number]["name"];
+export type CollectionId = (typeof definition.collections)[number]["id"];
+
+export const functionNames = definition.functions.map((f) => f.name) as readonly FunctionName[];
+export const queueNames = definition.queues.map((q) => q.name) as readonly QueueName[];
+
+export function getFunction(name: FunctionName): FunctionDefinition {
+  const fn = definition.functions.find((f) => f.name === name);
+  if (!fn) throw new Error(`unknown function "${name}"`);
+  return fn as FunctionDefinition;
+}
+
+export function getQueue(name: QueueName): QueueDefinition {
+  const queue = definition.queues.find((q) => q.name === name);
+  if (!queue) throw new Error(`unknown queue "${name}"`);
+  return queue as QueueDefinition;
+}
+
+/** Cloud Run service (and Gen 2 function resource) name: `generateImage` -> `generate-image`. */
+export function serviceName(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** `image-jobs` -> `IMAGE_JOBS`, the prefix of that queue's environment variables. */
+export function envPrefix(queue: string): string {
+  return queue.toUpperCase().replace(/-/g, "_");
+}
+
+/** Environment variables through which infra tells an enqueuing function where a queue lives. */
+export function queueEnvKeys(queue: string): { path: string; workerUrl: string } {
+  const prefix = envPrefix(queue);
+  return { path: `${prefix}_QUEUE_PATH`, workerUrl: `${prefix}_WORKER_URL` };
+}
+
+/** Full Cloud Tasks queue path. */
+export function queuePath(project: string, location: string, queue: string): string {
+  return `projects/${project}/locations/${location}/queues/${queue}`;
+}
+
+/**
+ * The Cloud Logging filter that selects generation events and nothing else. The log sink uses
+ * this string; the event logger writes `eventType` from the same definition.
+ */
+export function generationLogFilter(): string {
+  return `resource.type="cloud_run_revision" AND jsonPayload.eventType="${definition.generationEvent.eventType}"`;
+}
+
+/** The model id a function calls, if any. */
+export function modelOf(fn: FunctionDefinition): string | undefined {
+  return fn.model === undefined ? undefined : MODELS[fn.model];
+}

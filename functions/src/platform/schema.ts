@@ -1,0 +1,179 @@
+// The shape of the platform definition. Pure zod: loaded by functions at cold start, by infra and
+// by the policy pack, so it must stay free of SDK imports.
+import { z } from "zod";
+
+/** Cloud Tasks queue ids: letters, digits, hyphens; at most 100 characters. */
+export const queueNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,99}$/, "queue names are lowercase letters, digits and hyphens");
+
+/** Cloud Functions (Gen 2) names; the Cloud Run service takes the kebab-case form. */
+export const functionNameSchema = z
+  .string()
+  .regex(/^[a-z][A-Za-z0-9]{0,48}$/, "function names are camelCase letters and digits");
+
+/** IAM service account ids: 6-30 characters, `[a-z][a-z0-9-]*[a-z0-9]`. */
+export const serviceAccountIdSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "service account ids are 6-30 of [a-z0-9-], starting with a letter");
+
+/** Firestore collection ids: no slashes, not `.`/`..`, not `__*__`, at most 1,500 bytes. */
+export const collectionIdSchema = z.string().regex(/^[a-z][A-Za-z0-9_]{0,99}$/, "collection ids are short identifiers");
+
+/** Protobuf duration strings as Cloud Tasks and Firestore take them, e.g. `"0.5s"`, `"300s"`. */
+export const durationSchema = z.string().regex(/^\d+(\.\d+)?s$/, "durations are seconds, e.g. '10s'");
+
+export const usageKindSchema = z.enum(["image", "video", "agent"]);
+export type UsageKind = z.infer<typeof usageKindSchema>;
+
+export const tierNameSchema = z.enum(["free", "pro"]);
+export type TierName = z.infer<typeof tierNameSchema>;
+
+const positiveInt = z.number().int().positive();
+
+/** Daily limits per usage kind (UTC day). */
+export const kindLimitsSchema = z.object({
+  image: positiveInt,
+  video: positiveInt,
+  agent: positiveInt,
+});
+export type KindLimits = z.infer<typeof kindLimitsSchema>;
+
+export const tierLimitsSchema = z
+  .object({ free: kindLimitsSchema, pro: kindLimitsSchema })
+  .superRefine((tiers, ctx) => {
+    for (const kind of usageKindSchema.options) {
+      if (tiers.pro[kind] < tiers.free[kind]) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["pro", kind],
+          message: `pro.${kind} (${tiers.pro[kind]}) must be at least free.${kind} (${tiers.free[kind]})`,
+        });
+      }
+    }
+  });
+export type TierLimits = z.infer<typeof tierLimitsSchema>;
+
+export const queueSchema = z.object({
+  name: queueNameSchema,
+  /** What the queue carries, for humans and the plan. */
+  description: z.string().min(1),
+  /** Tokens per second the queue dispatches at; the provisioned model rate. */
+  maxDispatchesPerSecond: z.number().positive().max(500),
+  /**
+   * Token-bucket size. Cloud Tasks derives it from the rate (an output-only field there);
+   * the local dispatcher uses this value, and the plan shows it.
+   */
+  maxBurstSize: positiveInt,
+  /** Tasks in flight at once: bounds worker instances times concurrency. */
+  maxConcurrentDispatches: positiveInt.max(5000),
+  retry: z.object({
+    /** Total attempts including the first; never unlimited (-1). */
+    maxAttempts: positiveInt.max(100),
+    minBackoff: durationSchema,
+    maxBackoff: durationSchema,
+    maxDoublings: z.number().int().min(0).max(16),
+  }),
+});
+export type QueueDefinition = DeepReadonly<z.infer<typeof queueSchema>>;
+
+/** Access a function needs; infra turns each entry into the narrowest IAM grant. */
+export const accessSchema = z.object({
+  /** Firestore: `read` for status endpoints, `readWrite` for admission and workers. */
+  firestore: z.enum(["none", "read", "readWrite"]),
+  /** Media bucket: `read`, `write`, `readWrite`, and `sign` (read plus self-signed URLs). */
+  mediaBucket: z.enum(["none", "read", "write", "readWrite", "sign"]),
+  /** Calls Vertex AI models (project-level `aiplatform.user`, no narrower scope exists). */
+  vertexAi: z.boolean(),
+  /** Queues this function creates tasks on (enqueuer on each queue, actAs the tasks invoker). */
+  enqueues: z.array(queueNameSchema),
+});
+export type Access = DeepReadonly<z.infer<typeof accessSchema>>;
+
+const functionBase = {
+  name: functionNameSchema,
+  description: z.string().min(1),
+  /** Module under `functions/` that registers this function with functions-framework. */
+  entryPoint: z.string().regex(/^src\/.+\.ts$/),
+  /** Key into MODELS, or none for functions that call no model. */
+  model: z.enum(["image", "video", "agent"]).optional(),
+  serviceAccountId: serviceAccountIdSchema,
+  memoryMiB: z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]),
+  timeoutSeconds: positiveInt.max(3600),
+  minInstances: z.number().int().min(0),
+  maxInstances: positiveInt,
+  /** Requests one instance serves at once (Gen 2 request concurrency; needs >= 1 vCPU above 1). */
+  concurrency: positiveInt.max(1000),
+  access: accessSchema,
+};
+
+export const httpsFunctionSchema = z.object({
+  ...functionBase,
+  trigger: z.literal("https"),
+  /** Public functions allow all users to invoke; the code checks the Firebase ID token. */
+  ingress: z.literal("public"),
+  /** HTTP methods the endpoint answers (besides CORS preflight). */
+  methods: z.array(z.enum(["GET", "POST"])).min(1),
+});
+
+export const taskFunctionSchema = z.object({
+  ...functionBase,
+  trigger: z.literal("task"),
+  /** Workers accept internal traffic only, and only the tasks invoker identity may call them. */
+  ingress: z.literal("internal"),
+  /** The one queue whose tasks this worker handles. */
+  drains: queueNameSchema,
+});
+
+export const functionSchema = z.discriminatedUnion("trigger", [httpsFunctionSchema, taskFunctionSchema]);
+export type FunctionDefinition = DeepReadonly<z.infer<typeof functionSchema>>;
+export type HttpsFunctionDefinition = DeepReadonly<z.infer<typeof httpsFunctionSchema>>;
+export type TaskFunctionDefinition = DeepReadonly<z.infer<typeof taskFunctionSchema>>;
+
+export const indexSchema = z.object({
+  collection: collectionIdSchema,
+  fields: z.array(z.object({ path: z.string().min(1), order: z.enum(["ASCENDING", "DESCENDING"]) })).min(2),
+  /** Why the index exists: the query that needs it. */
+  query: z.string().min(1),
+});
+export type IndexDefinition = DeepReadonly<z.infer<typeof indexSchema>>;
+
+export const collectionSchema = z.object({
+  id: collectionIdSchema,
+  description: z.string().min(1),
+  /** Timestamp field Firestore's TTL policy deletes documents by, if any. */
+  ttlField: z.string().optional(),
+});
+
+export const logFieldSchema = z.object({
+  type: z.enum(["STRING", "INTEGER", "FLOAT", "TIMESTAMP"]),
+  description: z.string().min(1),
+  /** Present on every event of this type. */
+  required: z.boolean(),
+});
+
+export const logEventSchema = z.object({
+  /** Value of `jsonPayload.eventType`; the log sink selects exactly this. */
+  eventType: z.string().regex(/^[a-z][a-z0-9_.]*$/),
+  fields: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/), logFieldSchema),
+});
+export type LogEventDefinition = DeepReadonly<z.infer<typeof logEventSchema>>;
+
+export const platformSchema = z.object({
+  functions: z.array(functionSchema).min(1),
+  queues: z.array(queueSchema).min(1),
+  /** Service account Cloud Tasks uses to sign the OIDC token it sends workers. */
+  tasksInvokerServiceAccountId: serviceAccountIdSchema,
+  tiers: tierLimitsSchema,
+  collections: z.array(collectionSchema).min(1),
+  indexes: z.array(indexSchema),
+  generationEvent: logEventSchema,
+});
+export type PlatformDefinition = z.infer<typeof platformSchema>;
+
+/** The definition as written in source: literal and readonly, checked against the schema's shape. */
+export type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;

@@ -1,0 +1,40 @@
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { FirestoreEmulator, groupAlive } from "../src/local/firestore-emulator.ts";
+import { testFirestore } from "./firestore.ts";
+
+describe("the Firestore emulator harness", () => {
+  const fs = testFirestore("test/firestore-emulator.test.ts");
+  beforeEach(() => fs.clear());
+  afterAll(() => fs.close());
+
+  it("runs firebase-admin transactions that serialize concurrent increments", async () => {
+    const counter = fs.db.doc("counters/one");
+    await counter.set({ n: 0 });
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        fs.db.runTransaction(async (tx) => {
+          const snap = await tx.get(counter);
+          tx.update(counter, { n: (snap.get("n") as number) + 1 });
+        }),
+      ),
+    );
+    expect((await counter.get()).get("n")).toBe(10);
+  });
+
+  it("clears one project's data between tests", async () => {
+    expect((await fs.db.collection("counters").get()).size).toBe(0);
+    await fs.db.doc("counters/two").set({ n: 1 });
+    await fs.clear();
+    expect((await fs.db.doc("counters/two").get()).exists).toBe(false);
+  });
+
+  it("stops the emulator's whole process group, Java child included", async () => {
+    const second = await FirestoreEmulator.start();
+    expect(groupAlive(second.pgid)).toBe(true);
+    const ok = await fetch(`http://${second.host}/`);
+    expect(await ok.text()).toMatch(/Ok/);
+    await second.stop();
+    expect(groupAlive(second.pgid)).toBe(false);
+    await expect(fetch(`http://${second.host}/`)).rejects.toThrow();
+  }, 90_000);
+});

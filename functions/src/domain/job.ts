@@ -1,0 +1,59 @@
+// A generation job as the domain sees it; the Firestore adapter maps it to `jobs/{id}` documents.
+import type { ImageRequest, JobKind, JobStatus, VideoRequest } from "../api/schemas.ts";
+import type { TierName, UsageKind } from "../platform/index.ts";
+
+export interface JobOutput {
+  /** Object path in the media bucket, e.g. `users/{uid}/images/{jobId}.png`. */
+  objectPath: string;
+  mimeType: string;
+}
+
+export interface JobFailure {
+  code: string;
+  message: string;
+}
+
+export interface JobLease {
+  /** Task execution that holds the job (queue task name plus execution count). */
+  owner: string;
+  expiresAt: Date;
+}
+
+export interface Job {
+  id: string;
+  uid: string;
+  kind: JobKind;
+  /** Tier at admission: what was charged against. */
+  tier: TierName;
+  model: string;
+  status: JobStatus;
+  request: ImageRequest | VideoRequest;
+  /** UTC day (`YYYY-MM-DD`) whose usage was charged; a refund returns the unit to that day. */
+  usageDay: string;
+  createdAt: Date;
+  updatedAt: Date;
+  /** TTL: Firestore deletes the document after this. */
+  expireAt: Date;
+  /** Deliveries that started work (running transitions). */
+  attempts: number;
+  lease?: JobLease;
+  /** Veo long-running operation, recorded in the same transition that marks the job running. */
+  operationName?: string;
+  /** Poll tasks scheduled so far (video). */
+  polls?: number;
+  output?: JobOutput;
+  error?: JobFailure;
+  /** True once the quota unit went back; never refunded twice. */
+  refunded: boolean;
+  idempotencyKey?: string;
+  trace?: string;
+}
+
+/** The usage kind a job charges. */
+export function usageKindOf(kind: JobKind): UsageKind {
+  return kind;
+}
+
+export function isTerminal(status: JobStatus): boolean {
+  return status === "succeeded" || status === "failed";
+}

@@ -1,0 +1,168 @@
+// The small interfaces the domain needs. Adapters implement them with Google SDKs in production
+// and with the same SDKs against local servers in tests; the domain imports no SDK.
+import type { ImageRequest, VideoRequest } from "../api/schemas.ts";
+import type { Job, JobFailure, JobLease, JobOutput } from "../domain/job.ts";
+import type { QueueName, TierName, UsageKind } from "../platform/index.ts";
+
+// ---- identity -------------------------------------------------------------------------------
+
+export interface VerifiedUser {
+  uid: string;
+}
+
+export interface IdentityVerifier {
+  /** Verifies a Firebase ID token; throws AppError with a TOKEN_* code when it is not valid. */
+  verify(idToken: string): Promise<VerifiedUser>;
+}
+
+// ---- Firestore: admission, jobs, usage ----------------------------------------------------
+
+/** What the admission transaction read, handed to the domain's decision. */
+export interface AdmissionState {
+  tier: TierName;
+  /** Units of `kind` already charged to the user on `day`. */
+  used: number;
+  /** The job an earlier request with the same idempotency key created, if any. */
+  existingJob?: Job;
+}
+
+/** What the domain decided inside the transaction; the store writes exactly this. */
+export type AdmissionDecision =
+  | { type: "create"; job: Job }
+  | { type: "charge" }
+  | { type: "existing"; job: Job }
+  | { type: "reject"; error: Error };
+
+export interface AdmissionInput {
+  uid: string;
+  kind: UsageKind;
+  /** UTC day `YYYY-MM-DD`. */
+  day: string;
+  idempotencyKey?: string;
+}
+
+export interface AdmissionStore {
+  /**
+   * ONE transaction: read the user's tier, the day's usage for the kind and the idempotency record;
+   * call `decide`; on `create` increment usage, write the job and the idempotency record; on
+   * `charge` only increment usage; on `existing`/`reject` write nothing. Contention that outlasts
+   * the SDK's retries surfaces as AppError BUSY (retryable), never as a raw error.
+   */
+  admit(input: AdmissionInput, decide: (state: AdmissionState) => AdmissionDecision): Promise<AdmissionDecision>;
+}
+
+/** A change to a job computed inside a transaction. `refund: true` returns its usage unit atomically. */
+export interface JobUpdate {
+  status?: Job["status"];
+  lease?: JobLease | null;
+  attempts?: number;
+  operationName?: string;
+  polls?: number;
+  output?: JobOutput;
+  error?: JobFailure;
+  refund?: boolean;
+}
+
+export interface JobStore {
+  get(jobId: string): Promise<Job | undefined>;
+  /**
+   * Transactional read-modify-write. `change` sees the current job and the transaction's clock and
+   * returns the update to apply, or undefined to leave the job untouched. Resolves to the job after
+   * the transaction and whether it changed; undefined when the job does not exist.
+   */
+  update(
+    jobId: string,
+    change: (job: Job, now: Date) => JobUpdate | undefined,
+  ): Promise<{ job: Job; changed: boolean } | undefined>;
+}
+
+export interface UsageReader {
+  /** Tier and units used per kind on `day`. */
+  read(uid: string, day: string): Promise<{ tier: TierName; used: Record<UsageKind, number> }>;
+}
+
+// ---- Cloud Tasks --------------------------------------------------------------------------
+
+export interface TaskRequest {
+  /** Task id: the job id (plus a suffix for video polls). Duplicate names are deduplicated. */
+  taskId: string;
+  payload: { jobId: string; step: "run" | "start" | "poll" };
+  /** Deliver no earlier than this (delayed video polls). */
+  scheduleTime?: Date;
+}
+
+export interface TaskQueue {
+  /** Creates the task; `exists` when a task of that name was already created (dedup). */
+  enqueue(queue: QueueName, task: TaskRequest): Promise<"created" | "exists">;
+}
+
+// ---- models -------------------------------------------------------------------------------
+
+export interface GeneratedImage {
+  data: Uint8Array;
+  mimeType: string;
+}
+
+export interface ImageModel {
+  /** Throws ModelError: retryable for 429/5xx/timeouts, permanent for safety blocks and bad requests. */
+  generate(request: ImageRequest, options: { signal?: AbortSignal }): Promise<GeneratedImage>;
+}
+
+export type VideoOperationState =
+  | { done: false }
+  | { done: true; videos: Array<{ uri: string; mimeType: string }> }
+  | { done: true; error: JobFailure }
+  | { done: true; filtered: string };
+
+export interface VideoModel {
+  /** Starts a Veo long-running operation writing under `outputUri` (gs://bucket/prefix/). */
+  start(
+    request: VideoRequest,
+    options: { outputUri: string; signal?: AbortSignal },
+  ): Promise<{ operationName: string }>;
+  poll(operationName: string, options: { signal?: AbortSignal }): Promise<VideoOperationState>;
+}
+
+// ---- media bucket -------------------------------------------------------------------------
+
+export interface BlobStore {
+  /** Writes an object; overwriting the same path with the same bytes is harmless (retries). */
+  put(path: string, data: Uint8Array, contentType: string): Promise<void>;
+  /** A V4 signed GET URL valid for `ttlSeconds`. */
+  signedReadUrl(path: string, ttlSeconds: number): Promise<{ url: string; expiresAt: Date }>;
+}
+
+// ---- observability ------------------------------------------------------------------------
+
+/** One generation event; field names and types come from the platform definition's log event. */
+export interface GenerationEvent {
+  event: "admitted" | "rejected" | "running" | "retrying" | "succeeded" | "failed" | "agent_turn";
+  uid: string;
+  kind: UsageKind;
+  status: string;
+  tier?: TierName;
+  model?: string;
+  jobId?: string;
+  latencyMs?: number;
+  attempt?: number;
+  errorCode?: string;
+  trace?: string;
+  inputTokens?: number;
+  outputTokens?: number;
+  toolCalls?: number;
+}
+
+export interface EventLog {
+  generation(event: GenerationEvent, severity?: "INFO" | "WARNING" | "ERROR"): void;
+}
+
+// ---- time and ids -------------------------------------------------------------------------
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  /** URL-safe, unguessable, 20+ characters (Firestore auto-id style). */
+  newId(): string;
+}

@@ -1,10 +1,11 @@
 // Runs the official Cloud Firestore emulator for tests and the local platform: its own process
 // group on a free loopback port, ready when `GET /` answers, stopped with its Java child.
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
 import { createServer } from "node:net";
 import { delimiter, dirname, join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import { answers, ManagedProcess } from "./managed-process.ts";
+
+export { groupAlive } from "./managed-process.ts";
 
 export interface FirestoreEmulatorOptions {
   /** Port on 127.0.0.1; default: a free one. */
@@ -63,35 +64,19 @@ export async function clearEmulatorProject(host: string, projectId: string): Pro
   if (!response.ok) throw new Error(`clearing ${projectId} failed: ${response.status} ${await response.text()}`);
 }
 
-/** True while any process of the group is alive. */
-export function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export class FirestoreEmulator {
   /** `127.0.0.1:PORT`, the value of FIRESTORE_EMULATOR_HOST. */
   readonly host: string;
-  /** Process group id: the launcher script and its Java child. */
-  readonly pgid: number;
-  private readonly child: ChildProcess;
-  private readonly output: string[];
-  private readonly killOnExit: () => void;
+  private readonly process: ManagedProcess;
 
-  private constructor(host: string, child: ChildProcess, output: string[]) {
+  private constructor(host: string, process: ManagedProcess) {
     this.host = host;
-    this.child = child;
-    this.pgid = child.pid as number;
-    this.output = output;
-    // Last resort if the owner never calls stop(): the JVM must not outlive us.
-    this.killOnExit = () => {
-      if (groupAlive(this.pgid)) process.kill(-this.pgid, "SIGKILL");
-    };
-    process.once("exit", this.killOnExit);
+    this.process = process;
+  }
+
+  /** Process group id: the launcher script and its Java child. */
+  get pgid(): number {
+    return this.process.pgid;
   }
 
   static async start(options: FirestoreEmulatorOptions = {}): Promise<FirestoreEmulator> {
@@ -99,39 +84,18 @@ export class FirestoreEmulator {
     const port = options.port ?? (await freePort());
     const args = ["start", "--host", "127.0.0.1", "--port", String(port)];
     if (options.rulesPath) args.push("--rules", options.rulesPath);
-    const child = spawn(script, args, { detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    const output: string[] = [];
-    const collect = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      if (output.length > 200) output.shift();
-    };
-    child.stdout?.on("data", collect);
-    child.stderr?.on("data", collect);
-    const emulator = new FirestoreEmulator(`127.0.0.1:${port}`, child, output);
+    const child = new ManagedProcess(script, args, { label: "Firestore emulator" });
+    const emulator = new FirestoreEmulator(`127.0.0.1:${port}`, child);
     try {
-      await emulator.waitUntilReady(options.readyTimeoutMs ?? 60_000);
+      await child.waitUntil(
+        () => answers(`http://${emulator.host}/`, (body) => body.trim() === "Ok"),
+        options.readyTimeoutMs ?? 60_000,
+      );
     } catch (error) {
-      await emulator.stop();
+      await child.stop();
       throw error;
     }
     return emulator;
-  }
-
-  private async waitUntilReady(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) {
-        throw new Error(`Firestore emulator exited with ${this.child.exitCode}:\n${this.output.join("")}`);
-      }
-      try {
-        const response = await fetch(`http://${this.host}/`, { signal: AbortSignal.timeout(1_000) });
-        if (response.ok && (await response.text()).trim() === "Ok") return;
-      } catch {
-        // Not listening yet.
-      }
-      await sleep(150);
-    }
-    throw new Error(`Firestore emulator not ready on ${this.host} after ${timeoutMs} ms:\n${this.output.join("")}`);
   }
 
   /** Deletes every document of one project's default database. */
@@ -139,14 +103,8 @@ export class FirestoreEmulator {
     return clearEmulatorProject(this.host, projectId);
   }
 
-  /** Stops the launcher and its Java child: SIGTERM to the group, SIGKILL after 5 s. */
-  async stop(): Promise<void> {
-    process.removeListener("exit", this.killOnExit);
-    if (!groupAlive(this.pgid)) return;
-    process.kill(-this.pgid, "SIGTERM");
-    const deadline = Date.now() + 5_000;
-    while (groupAlive(this.pgid) && Date.now() < deadline) await sleep(100);
-    if (groupAlive(this.pgid)) process.kill(-this.pgid, "SIGKILL");
-    while (groupAlive(this.pgid)) await sleep(50);
+  /** Stops the launcher and its Java child. */
+  stop(): Promise<void> {
+    return this.process.stop();
   }
 }

@@ -40,6 +40,14 @@ describe("runtime config", () => {
     expect(() => loadRuntimeConfig("generateImage", env)).toThrowError(new RegExp(`^${variable}: `));
   });
 
+  it("accepts local stand-in endpoints only on the local platform", () => {
+    const local = { ...generateImageEnv, PLATFORM_ENV: "local", CLOUD_TASKS_ENDPOINT: "127.0.0.1:8123" };
+    expect(loadRuntimeConfig("generateImage", local).local.cloudTasksEndpoint).toBe("127.0.0.1:8123");
+    expect(() => loadRuntimeConfig("generateImage", { ...local, PLATFORM_ENV: "prod" })).toThrowError(
+      /^CLOUD_TASKS_ENDPOINT: points at a local stand-in/,
+    );
+  });
+
   it("requires what each function's access implies", () => {
     expect(requiredEnvKeys("imageWorker").sort()).toEqual(
       ["GCP_PROJECT", "GCP_REGION", "MEDIA_BUCKET", "PLATFORM_ENV", "VERTEX_LOCATION"].sort(),

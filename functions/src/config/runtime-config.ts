@@ -43,7 +43,24 @@ export interface RuntimeConfig {
   queues: Partial<Record<QueueName, QueueTarget>>;
   /** Lifetime of signed media URLs. */
   signedUrlTtlSeconds: number;
+  /**
+   * Local stand-ins the adapters talk to instead of Google's endpoints. Only `PLATFORM_ENV=local`
+   * may set them (the local platform and tests); a deployed function refuses to start with them.
+   */
+  local: LocalEndpoints;
 }
+
+export interface LocalEndpoints {
+  /** Base URL of a server speaking the Vertex AI REST API (`@google/genai` `httpOptions.baseUrl`). */
+  vertexBaseUrl?: string;
+  /** `host:port` of a server speaking the Cloud Tasks v2 REST API. */
+  cloudTasksEndpoint?: string;
+  /** Base URL of a server speaking the Cloud Storage JSON API (the storage SDK's emulator variable). */
+  storageEmulatorHost?: string;
+}
+
+/** Variables that point adapters at local stand-ins; forbidden outside `PLATFORM_ENV=local`. */
+export const LOCAL_ENDPOINT_VARIABLES = ["VERTEX_BASE_URL", "CLOUD_TASKS_ENDPOINT", "STORAGE_EMULATOR_HOST"] as const;
 
 const nonEmpty = z.string().trim().min(1, "is required");
 const jsonText = <T extends z.ZodType>(schema: T) =>
@@ -76,6 +93,12 @@ export function runtimeEnvSchema(fn: FunctionDefinition) {
     GCP_PROJECT: nonEmpty,
     GCP_REGION: nonEmpty,
     SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+    VERTEX_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    CLOUD_TASKS_ENDPOINT: z
+      .string()
+      .regex(/^[^/:]+:\d+$/, "is host:port")
+      .optional(),
+    STORAGE_EMULATOR_HOST: z.url({ protocol: /^https?$/ }).optional(),
   };
   if (fn.access.vertexAi) shape.VERTEX_LOCATION = nonEmpty;
   if (fn.access.mediaBucket !== "none") shape.MEDIA_BUCKET = nonEmpty;
@@ -115,6 +138,10 @@ export function loadRuntimeConfig(
     throw new ConfigError(variable, issue?.message ?? "is invalid");
   }
   const values = parsed.data as Record<string, unknown>;
+  if (values.PLATFORM_ENV !== "local") {
+    const stray = LOCAL_ENDPOINT_VARIABLES.find((key) => values[key] !== undefined);
+    if (stray) throw new ConfigError(stray, "points at a local stand-in and is only allowed with PLATFORM_ENV=local");
+  }
   const queues: Partial<Record<QueueName, QueueTarget>> = {};
   for (const queue of fn.access.enqueues as QueueName[]) {
     const keys = queueEnvKeys(queue);
@@ -132,5 +159,10 @@ export function loadRuntimeConfig(
     tasksInvokerEmail: values.TASKS_INVOKER_EMAIL as string | undefined,
     queues,
     signedUrlTtlSeconds: values.SIGNED_URL_TTL_SECONDS as number,
+    local: {
+      vertexBaseUrl: values.VERTEX_BASE_URL as string | undefined,
+      cloudTasksEndpoint: values.CLOUD_TASKS_ENDPOINT as string | undefined,
+      storageEmulatorHost: values.STORAGE_EMULATOR_HOST as string | undefined,
+    },
   };
 }

@@ -60,20 +60,9 @@ export class AuthEmulator {
     return this.process.stop();
   }
 
-  /** Creates the user if needed and returns a fresh ID token for it (emulator tokens are unsigned). */
-  async idToken(uid: string): Promise<string> {
-    const base = `http://${this.host}/identitytoolkit.googleapis.com/v1`;
-    const customToken = unsignedCustomToken(uid, this.projectId);
-    const response = await fetch(`${base}/accounts:signInWithCustomToken?key=local`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ token: customToken, returnSecureToken: true }),
-    });
-    const body = (await response.json()) as { idToken?: string; error?: { message: string } };
-    if (!response.ok || !body.idToken) {
-      throw new Error(`Auth emulator refused the sign-in for ${uid}: ${body.error?.message ?? response.status}`);
-    }
-    return body.idToken;
+  /** Creates the user if needed and returns a fresh ID token for it. */
+  idToken(uid: string): Promise<string> {
+    return emulatorIdToken(this.host, this.projectId, uid);
   }
 
   /** Deletes every account (between tests). */
@@ -83,6 +72,26 @@ export class AuthEmulator {
     });
     if (!response.ok) throw new Error(`clearing Auth emulator accounts failed: ${response.status}`);
   }
+}
+
+/**
+ * Signs `uid` in on an Auth emulator at `host` (creating the account on first use) and returns its
+ * ID token. Emulator tokens are unsigned; only an emulator-mode verifier accepts them.
+ */
+export async function emulatorIdToken(host: string, projectId: string, uid: string): Promise<string> {
+  const response = await fetch(
+    `http://${host}/identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken?key=local`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: unsignedCustomToken(uid, projectId), returnSecureToken: true }),
+    },
+  );
+  const body = (await response.json()) as { idToken?: string; error?: { message: string } };
+  if (!response.ok || !body.idToken) {
+    throw new Error(`Auth emulator refused the sign-in for ${uid}: ${body.error?.message ?? response.status}`);
+  }
+  return body.idToken;
 }
 
 /** The emulator accepts unsigned custom tokens (`alg: none`), as firebase-admin mints them in emulator mode. */

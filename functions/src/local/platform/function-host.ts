@@ -1,0 +1,48 @@
+// Runs one function bundle in its own process (as an instance would run in Cloud Functions) with
+// exactly the environment the platform hands it.
+import { fileURLToPath } from "node:url";
+import { freePort } from "../firestore-emulator.ts";
+import { ManagedProcess } from "../managed-process.ts";
+
+const SERVE = fileURLToPath(new URL("./serve-function.ts", import.meta.url));
+
+export interface HostedFunction {
+  name: string;
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  pgid: number;
+  stop(): Promise<void>;
+  recentOutput(): string;
+}
+
+export async function hostFunction(options: {
+  name: string;
+  bundleIndex: string;
+  env: Record<string, string>;
+  port?: number;
+  readyTimeoutMs?: number;
+}): Promise<HostedFunction> {
+  const port = options.port ?? (await freePort());
+  const child = new ManagedProcess(process.execPath, [SERVE, options.bundleIndex, options.name, String(port)], {
+    label: `function ${options.name}`,
+    env: options.env,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    // Any HTTP answer means the server is up (a GET may legitimately be refused with 4xx).
+    await child.waitUntil(async () => {
+      await fetch(`${url}/`, { method: "OPTIONS", signal: AbortSignal.timeout(1_000) });
+      return true;
+    }, options.readyTimeoutMs ?? 30_000);
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+  return {
+    name: options.name,
+    url,
+    pgid: child.pgid,
+    stop: () => child.stop(),
+    recentOutput: () => child.recentOutput,
+  };
+}

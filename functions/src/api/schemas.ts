@@ -78,5 +78,78 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 export const taskPayloadSchema = z.strictObject({
   jobId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
   step: z.enum(["run", "start", "poll"]).default("run"),
+  /** Video polls: which poll of the job this task is (1-based), so a stale duplicate is recognised. */
+  poll: z.number().int().min(1).max(1000).optional(),
 });
 export type TaskPayload = z.infer<typeof taskPayloadSchema>;
+
+// ---- creativeDirectorAgent ------------------------------------------------------------------
+
+/** Bounds of one agent turn's body: the client resends the whole conversation every turn. */
+export const AGENT_LIMITS = {
+  maxMessages: 40,
+  maxMessageChars: 8000,
+  /** Characters across all messages and the brief; more is answered 413. */
+  maxTotalChars: 48_000,
+} as const;
+
+export const agentMessageSchema = z.strictObject({
+  role: z.enum(["user", "assistant"]),
+  content: z.string().trim().min(1, "content must not be empty").max(AGENT_LIMITS.maxMessageChars),
+});
+export type AgentMessage = z.infer<typeof agentMessageSchema>;
+
+/** An optional structured brief the web app collects next to the chat. */
+export const creativeBriefSchema = z.strictObject({
+  goal: z.string().trim().min(3).max(2000),
+  audience: z.string().trim().max(500).optional(),
+  tone: z.string().trim().max(500).optional(),
+  formats: z
+    .array(z.enum(["image", "video"]))
+    .max(2)
+    .optional(),
+});
+export type CreativeBrief = z.infer<typeof creativeBriefSchema>;
+
+/** One agent turn: the conversation so far (ending with the user's message) and an optional brief. */
+export const agentTurnRequestSchema = z.strictObject({
+  messages: z
+    .array(agentMessageSchema)
+    .min(1, "messages must not be empty")
+    .max(AGENT_LIMITS.maxMessages, `at most ${AGENT_LIMITS.maxMessages} messages`)
+    .refine((messages) => messages.at(-1)?.role === "user", "the last message must be the user's"),
+  brief: creativeBriefSchema.optional(),
+});
+export type AgentTurnRequest = z.infer<typeof agentTurnRequestSchema>;
+
+/** A tool the agent called in the turn, with what it returned. */
+export const agentToolCallSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  input: z.unknown(),
+  output: z.unknown().optional(),
+});
+export type AgentToolCall = z.infer<typeof agentToolCallSchema>;
+
+export const agentUsageSchema = z.object({
+  inputTokens: z.number().int().min(0),
+  outputTokens: z.number().int().min(0),
+});
+
+/** The JSON answer of one turn (without `Accept: text/event-stream`). */
+export const agentTurnResponseSchema = z.object({
+  message: z.string(),
+  toolCalls: z.array(agentToolCallSchema),
+  usage: agentUsageSchema,
+});
+export type AgentTurnResponse = z.infer<typeof agentTurnResponseSchema>;
+
+/** Server-sent events of a streamed turn, in order; `message` (or `error`) is always last. */
+export const agentStreamEventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("text-delta"), text: z.string() }),
+  z.object({ type: z.literal("tool-call"), id: z.string(), name: z.string(), input: z.unknown() }),
+  z.object({ type: z.literal("tool-result"), id: z.string(), name: z.string(), output: z.unknown() }),
+  z.object({ type: z.literal("message"), ...agentTurnResponseSchema.shape }),
+  z.object({ type: z.literal("error"), error: z.object({ code: z.string(), message: z.string() }) }),
+]);
+export type AgentStreamEvent = z.infer<typeof agentStreamEventSchema>;

@@ -61,6 +61,8 @@ export interface JobUpdate {
   output?: JobOutput;
   error?: JobFailure;
   refund?: boolean;
+  /** Deletes the job's idempotency record in the same transaction, so a retried request admits afresh. */
+  releaseIdempotencyKey?: boolean;
 }
 
 export interface JobStore {
@@ -86,7 +88,8 @@ export interface UsageReader {
 export interface TaskRequest {
   /** Task id: the job id (plus a suffix for video polls). Duplicate names are deduplicated. */
   taskId: string;
-  payload: { jobId: string; step: "run" | "start" | "poll" };
+  /** `poll`: the video poll's number (1-based), also the task id's suffix. */
+  payload: { jobId: string; step: "run" | "start" | "poll"; poll?: number };
   /** Deliver no earlier than this (delayed video polls). */
   scheduleTime?: Date;
 }

@@ -1,0 +1,33 @@
+// IdentityVerifier on firebase-admin: verifies the Firebase ID token's signature, issuer, audience
+// and expiry, and maps the SDK's error codes to this API's stable ones.
+import type { Auth } from "firebase-admin/auth";
+import { AppError, type ErrorCode } from "../../domain/errors.ts";
+import type { IdentityVerifier, VerifiedUser } from "../../ports/index.ts";
+
+const CODES: Record<string, { code: ErrorCode; message: string }> = {
+  "auth/id-token-expired": { code: "TOKEN_EXPIRED", message: "the ID token has expired; refresh it and retry" },
+  "auth/id-token-revoked": { code: "TOKEN_REVOKED", message: "the ID token has been revoked" },
+  "auth/argument-error": { code: "TOKEN_MALFORMED", message: "the ID token is malformed" },
+  "auth/user-disabled": { code: "TOKEN_REVOKED", message: "the account is disabled" },
+};
+
+export class FirebaseIdentityVerifier implements IdentityVerifier {
+  private readonly auth: () => Auth;
+
+  /** `auth` is a thunk so the SDK is created on first use, not at cold start. */
+  constructor(auth: () => Auth) {
+    this.auth = auth;
+  }
+
+  async verify(idToken: string): Promise<VerifiedUser> {
+    try {
+      const decoded = await this.auth().verifyIdToken(idToken);
+      return { uid: decoded.uid };
+    } catch (error) {
+      const known = CODES[(error as { code?: string }).code ?? ""];
+      throw new AppError(known?.code ?? "TOKEN_INVALID", known?.message ?? "the ID token is not valid", {
+        cause: error,
+      });
+    }
+  }
+}

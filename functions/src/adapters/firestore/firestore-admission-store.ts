@@ -1,0 +1,74 @@
+// AdmissionStore on Firestore: the tier, the day's usage and the idempotency record are read and
+// written in ONE transaction, so concurrent requests can never overshoot a limit.
+import { FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
+import { AppError } from "../../domain/errors.ts";
+import type { Job } from "../../domain/job.ts";
+import { type TierName, tierNameSchema } from "../../platform/index.ts";
+import type { AdmissionDecision, AdmissionInput, AdmissionState, AdmissionStore } from "../../ports/index.ts";
+import { isContention } from "./contention.ts";
+import { fromJobDocument, toJobDocument } from "./job-document.ts";
+import { idempotencyDoc, jobDoc, usageDoc, userDoc } from "./paths.ts";
+
+/** Usage and idempotency documents outlive their day by this much before Firestore's TTL deletes them. */
+const RETENTION_MS = 2 * 86_400_000;
+
+export class FirestoreAdmissionStore implements AdmissionStore {
+  private readonly db: Firestore;
+
+  constructor(db: Firestore) {
+    this.db = db;
+  }
+
+  async admit(input: AdmissionInput, decide: (state: AdmissionState) => AdmissionDecision): Promise<AdmissionDecision> {
+    const user = userDoc(this.db, input.uid);
+    const usage = usageDoc(this.db, input.uid, input.day);
+    const idempotency = input.idempotencyKey ? idempotencyDoc(this.db, input.uid, input.idempotencyKey) : undefined;
+    try {
+      return await this.db.runTransaction(async (tx) => {
+        const [userSnap, usageSnap, keySnap] = await Promise.all([
+          tx.get(user),
+          tx.get(usage),
+          idempotency ? tx.get(idempotency) : Promise.resolve(undefined),
+        ]);
+        let existingJob: Job | undefined;
+        const existingId = keySnap?.get("jobId") as string | undefined;
+        if (existingId) {
+          const jobSnap = await tx.get(jobDoc(this.db, existingId));
+          if (jobSnap.exists) existingJob = fromJobDocument(jobSnap.id, jobSnap.data() ?? {});
+        }
+        const decision = decide({
+          tier: tierOf(userSnap.get("tier")),
+          used: Number(usageSnap.get(input.kind) ?? 0),
+          ...(existingJob ? { existingJob } : {}),
+        });
+        if (decision.type === "create" || decision.type === "charge") {
+          const expireAt = Timestamp.fromMillis(Date.parse(`${input.day}T00:00:00Z`) + RETENTION_MS);
+          tx.set(
+            usage,
+            { uid: input.uid, day: input.day, [input.kind]: FieldValue.increment(1), expireAt },
+            { merge: true },
+          );
+          if (decision.type === "create") {
+            tx.create(jobDoc(this.db, decision.job.id), toJobDocument(decision.job));
+            if (idempotency) tx.set(idempotency, { uid: input.uid, jobId: decision.job.id, expireAt });
+          }
+        }
+        return decision;
+      });
+    } catch (error) {
+      if (isContention(error)) {
+        throw new AppError("BUSY", "too many concurrent requests for this account; retry shortly", {
+          retryAfterSeconds: 1,
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+}
+
+/** A missing or unknown tier is `free`: nobody gets Pro limits by accident. */
+function tierOf(value: unknown): TierName {
+  const parsed = tierNameSchema.safeParse(value);
+  return parsed.success ? parsed.data : "free";
+}

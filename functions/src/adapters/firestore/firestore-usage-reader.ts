@@ -1,0 +1,22 @@
+// UsageReader on Firestore: two point reads (tier and the day's counters), no transaction needed.
+import type { Firestore } from "firebase-admin/firestore";
+import { type TierName, tierNameSchema, type UsageKind, usageKindSchema } from "../../platform/index.ts";
+import type { UsageReader } from "../../ports/index.ts";
+import { usageDoc, userDoc } from "./paths.ts";
+
+export class FirestoreUsageReader implements UsageReader {
+  private readonly db: Firestore;
+
+  constructor(db: Firestore) {
+    this.db = db;
+  }
+
+  async read(uid: string, day: string): Promise<{ tier: TierName; used: Record<UsageKind, number> }> {
+    const [user, usage] = await Promise.all([userDoc(this.db, uid).get(), usageDoc(this.db, uid, day).get()]);
+    const tier = tierNameSchema.safeParse(user.get("tier"));
+    const used = Object.fromEntries(
+      usageKindSchema.options.map((kind) => [kind, Math.max(0, Number(usage.get(kind) ?? 0))]),
+    ) as Record<UsageKind, number>;
+    return { tier: tier.success ? tier.data : "free", used };
+  }
+}

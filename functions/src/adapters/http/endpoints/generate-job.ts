@@ -1,0 +1,37 @@
+// POST generateImage / generateVideo: token → body → admission → 202 { jobId, status }. Both
+// endpoints are this one handler with a different schema and job kind.
+import type { z } from "zod";
+import type { Admitted } from "../../../api/schemas.ts";
+import { type AdmissionDeps, admitJob, type JobRequest } from "../../../domain/admission.ts";
+import type { IdentityVerifier } from "../../../ports/index.ts";
+import type { HttpAnswer, RequestContext } from "../http-types.ts";
+import { bearerToken, idempotencyKey, jsonBody } from "../request-parsing.ts";
+
+export interface GenerateJobDeps {
+  identity: IdentityVerifier;
+  admission: () => AdmissionDeps;
+}
+
+export function generateJobHandler<K extends JobRequest["kind"], S extends z.ZodType>(
+  kind: K,
+  schema: S,
+  deps: GenerateJobDeps,
+): (ctx: RequestContext) => Promise<HttpAnswer> {
+  return async (ctx) => {
+    const { uid } = await deps.identity.verify(bearerToken(ctx));
+    const request = jsonBody(ctx, schema);
+    const key = idempotencyKey(ctx);
+    const { job, replayed } = await admitJob(deps.admission(), {
+      uid,
+      job: { kind, request } as JobRequest,
+      ...(key ? { idempotencyKey: key } : {}),
+      ...(ctx.trace ? { trace: ctx.trace } : {}),
+    });
+    const body: Admitted = { jobId: job.id, status: job.status };
+    return {
+      status: 202,
+      body,
+      headers: { Location: `getJob?jobId=${job.id}`, ...(replayed ? { "Idempotent-Replayed": "true" } : {}) },
+    };
+  };
+}

@@ -1,0 +1,63 @@
+// Wraps a worker as a functions-framework HTTP function that accepts only Cloud Tasks deliveries
+// of its own queue (in production ingress and IAM enforce this too), parses the task payload, and
+// turns the use case's outcome into the status Cloud Tasks acts on: 2xx acknowledges, else retry.
+import type { HttpFunction, Request, Response } from "@google-cloud/functions-framework";
+import { type TaskPayload, taskPayloadSchema } from "../../api/schemas.ts";
+import { AppError } from "../../domain/errors.ts";
+import type { Delivery, TaskOutcome } from "../../domain/job-lifecycle.ts";
+import type { QueueDefinition } from "../../platform/index.ts";
+import { traceIdOf } from "../logging/cloud-logging-event-log.ts";
+import { errorAnswer } from "./error-answer.ts";
+
+export interface TaskWorker {
+  queue: QueueDefinition;
+  run(payload: TaskPayload, delivery: Delivery): Promise<TaskOutcome>;
+  logError?: (error: unknown) => void;
+}
+
+export function taskFunction(worker: TaskWorker): HttpFunction {
+  const logError =
+    worker.logError ??
+    ((error: unknown) => console.error(JSON.stringify({ severity: "ERROR", message: `worker: ${String(error)}` })));
+  return async (req: Request, res: Response) => {
+    try {
+      if (req.method !== "POST") {
+        res.set("Allow", "POST");
+        throw new AppError("METHOD_NOT_ALLOWED", "workers accept POST from Cloud Tasks only");
+      }
+      const delivery = deliveryOf(req, worker.queue);
+      const payload = taskPayloadSchema.parse(req.body);
+      const outcome = await worker.run(payload, delivery);
+      res.status(outcome.ack ? 200 : outcome.status).json({ ack: outcome.ack, reason: outcome.reason });
+    } catch (error) {
+      const answer = errorAnswer(error, logError);
+      for (const [name, value] of Object.entries(answer.headers ?? {})) res.set(name, value);
+      res.status(answer.status).json(answer.body);
+    }
+  };
+}
+
+function deliveryOf(req: Request, queue: QueueDefinition): Delivery {
+  const queueName = req.get("x-cloudtasks-queuename");
+  const taskName = req.get("x-cloudtasks-taskname");
+  if (!queueName || !taskName) {
+    throw new AppError("FORBIDDEN", "only Cloud Tasks may call this worker (X-CloudTasks-* headers missing)");
+  }
+  if (queueName !== queue.name) {
+    throw new AppError("FORBIDDEN", `this worker drains ${queue.name}, not ${queueName}`);
+  }
+  const trace = traceIdOf(req.get("x-cloud-trace-context"));
+  return {
+    queueName,
+    taskName,
+    retryCount: count(req.get("x-cloudtasks-taskretrycount")),
+    executionCount: count(req.get("x-cloudtasks-taskexecutioncount")),
+    maxAttempts: queue.retry.maxAttempts,
+    ...(trace ? { trace } : {}),
+  };
+}
+
+function count(header: string | undefined): number {
+  const value = Number(header ?? "0");
+  return Number.isInteger(value) && value >= 0 ? value : 0;
+}

@@ -1,0 +1,38 @@
+// EventLog as Cloud Logging structured JSON on stdout: Cloud Run's agent turns each line into a log
+// entry (severity, message, trace), and the log sink selects exactly these by `eventType`.
+import { platform } from "../../platform/index.ts";
+import type { EventLog, GenerationEvent } from "../../ports/index.ts";
+
+export type LogWriter = (line: string) => void;
+
+export class CloudLoggingEventLog implements EventLog {
+  private readonly project: string;
+  private readonly write: LogWriter;
+
+  constructor(options: { project: string; write?: LogWriter }) {
+    this.project = options.project;
+    this.write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
+  }
+
+  generation(event: GenerationEvent, severity: "INFO" | "WARNING" | "ERROR" = "INFO"): void {
+    const { event: name, trace, ...fields } = event;
+    const entry: Record<string, unknown> = {
+      severity,
+      message: `${event.kind} ${name}${event.jobId ? ` ${event.jobId}` : ""}${event.errorCode ? ` (${event.errorCode})` : ""}`,
+      eventType: platform.generationEvent.eventType,
+      event: name,
+      ...fields,
+    };
+    if (trace) {
+      entry.trace = trace;
+      entry["logging.googleapis.com/trace"] = `projects/${this.project}/traces/${trace}`;
+    }
+    this.write(JSON.stringify(entry));
+  }
+}
+
+/** The trace id of an `X-Cloud-Trace-Context: TRACE_ID/SPAN_ID;o=1` header, if well-formed. */
+export function traceIdOf(header: string | undefined): string | undefined {
+  const match = header?.match(/^([0-9a-f]{32})(?:\/|$)/i);
+  return match?.[1]?.toLowerCase();
+}

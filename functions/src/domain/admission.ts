@@ -1,0 +1,196 @@
+// The admission use case shared by every generation entry point (image and video endpoints, the
+// agent's tools): one transaction checks and charges the caller's daily quota and creates the job,
+// then the job's task is enqueued. Nothing is charged for work that can never run.
+import type { ImageRequest, JobKind, VideoRequest } from "../api/schemas.ts";
+import { MODELS, type TierLimits } from "../platform/index.ts";
+import type {
+  AdmissionDecision,
+  AdmissionStore,
+  Clock,
+  EventLog,
+  IdGenerator,
+  JobStore,
+  TaskQueue,
+} from "../ports/index.ts";
+import { secondsUntilReset, utcDay } from "./calendar.ts";
+import { AppError } from "./errors.ts";
+import type { Job } from "./job.ts";
+import { firstStep, JOB_QUEUE, JOB_TTL_DAYS } from "./job-routing.ts";
+
+export interface AdmissionDeps {
+  admissions: AdmissionStore;
+  jobs: JobStore;
+  queue: TaskQueue;
+  events: EventLog;
+  clock: Clock;
+  ids: IdGenerator;
+  limits: TierLimits;
+}
+
+export type JobRequest = { kind: "image"; request: ImageRequest } | { kind: "video"; request: VideoRequest };
+
+export interface AdmitJobInput {
+  uid: string;
+  job: JobRequest;
+  /** Same key from the same user → the same job, charged once. */
+  idempotencyKey?: string;
+  /** `X-Cloud-Trace-Context` trace id, carried into the job's log lines. */
+  trace?: string;
+}
+
+export interface Admission {
+  job: Job;
+  /** True when an earlier request with the same idempotency key created the job. */
+  replayed: boolean;
+}
+
+const MODEL_OF: Record<JobKind, string> = { image: MODELS.image, video: MODELS.video };
+
+/** Admits a generation job or throws AppError (QUOTA_EXCEEDED, CONFLICT, BUSY, UNAVAILABLE). */
+export async function admitJob(deps: AdmissionDeps, input: AdmitJobInput): Promise<Admission> {
+  const now = deps.clock.now();
+  const day = utcDay(now);
+  const { kind } = input.job;
+  const fresh = newJob(deps.ids.newId(), input, now, day);
+
+  const decision = await deps.admissions.admit(
+    { uid: input.uid, kind, day, ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}) },
+    (state): AdmissionDecision => {
+      if (state.existingJob) {
+        return sameRequest(state.existingJob, input.job)
+          ? { type: "existing", job: state.existingJob }
+          : {
+              type: "reject",
+              error: new AppError("CONFLICT", "this Idempotency-Key was already used for a different request", {
+                field: "Idempotency-Key",
+              }),
+            };
+      }
+      const limit = deps.limits[state.tier][kind];
+      if (state.used >= limit) {
+        return {
+          type: "reject",
+          error: new AppError("QUOTA_EXCEEDED", `daily ${kind} limit of ${limit} reached for the ${state.tier} tier`, {
+            retryAfterSeconds: secondsUntilReset(now),
+          }),
+        };
+      }
+      return { type: "create", job: { ...fresh, tier: state.tier } };
+    },
+  );
+
+  if (decision.type === "reject") {
+    deps.events.generation(
+      {
+        event: "rejected",
+        uid: input.uid,
+        kind,
+        status: "rejected",
+        errorCode: codeOf(decision.error),
+        ...traced(input),
+      },
+      "WARNING",
+    );
+    throw decision.error;
+  }
+  if (decision.type === "charge") throw new Error("admitJob: a job admission never decides `charge`");
+
+  const job = decision.job;
+  const replayed = decision.type === "existing";
+  if (!replayed) {
+    deps.events.generation({
+      event: "admitted",
+      uid: job.uid,
+      tier: job.tier,
+      kind,
+      model: job.model,
+      jobId: job.id,
+      status: job.status,
+      ...traced(input),
+    });
+  }
+  // A replayed job that is still queued is enqueued again: if the first request died between its
+  // commit and its enqueue, the retry is what gets the job running. The task name dedups the rest.
+  if (job.status === "queued") await enqueueOrRefund(deps, job);
+  return { job, replayed };
+}
+
+async function enqueueOrRefund(deps: AdmissionDeps, job: Job): Promise<void> {
+  try {
+    await deps.queue.enqueue(JOB_QUEUE[job.kind], {
+      taskId: job.id,
+      payload: { jobId: job.id, step: firstStep(job.kind) },
+    });
+  } catch (cause) {
+    const failed = await deps.jobs.update(job.id, (current) =>
+      current.status === "queued"
+        ? {
+            status: "failed",
+            error: { code: "ENQUEUE_FAILED", message: "the job could not be queued" },
+            refund: true,
+            releaseIdempotencyKey: true,
+          }
+        : undefined,
+    );
+    if (failed?.changed) {
+      deps.events.generation(
+        {
+          event: "failed",
+          uid: job.uid,
+          tier: job.tier,
+          kind: job.kind,
+          model: job.model,
+          jobId: job.id,
+          status: "failed",
+          errorCode: "ENQUEUE_FAILED",
+          ...(job.trace ? { trace: job.trace } : {}),
+        },
+        "ERROR",
+      );
+    }
+    throw new AppError("UNAVAILABLE", "the job queue is unavailable; nothing was charged, try again", {
+      retryAfterSeconds: 5,
+      cause,
+    });
+  }
+}
+
+function newJob(id: string, input: AdmitJobInput, now: Date, day: string): Job {
+  return {
+    id,
+    uid: input.uid,
+    kind: input.job.kind,
+    tier: "free",
+    model: MODEL_OF[input.job.kind],
+    status: "queued",
+    request: input.job.request,
+    usageDay: day,
+    createdAt: now,
+    updatedAt: now,
+    expireAt: new Date(now.getTime() + JOB_TTL_DAYS * 86_400_000),
+    attempts: 0,
+    refunded: false,
+    ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+    ...(input.trace ? { trace: input.trace } : {}),
+  };
+}
+
+function sameRequest(job: Job, requested: JobRequest): boolean {
+  return job.kind === requested.kind && canonical(job.request) === canonical(requested.request);
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}
+
+function codeOf(error: Error): string {
+  return error instanceof AppError ? error.code : "INTERNAL";
+}
+
+function traced(input: { trace?: string }): { trace?: string } {
+  return input.trace ? { trace: input.trace } : {};
+}

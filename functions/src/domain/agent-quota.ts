@@ -1,0 +1,51 @@
+// The agent's quota: one unit of `agent` per conversation turn, charged before any model call,
+// through the same admission transaction as jobs (so tiers, days and contention behave the same).
+import type { TierLimits, TierName } from "../platform/index.ts";
+import type { AdmissionStore, Clock, EventLog } from "../ports/index.ts";
+import { secondsUntilReset, utcDay } from "./calendar.ts";
+import { AppError } from "./errors.ts";
+
+export interface AgentQuotaDeps {
+  admissions: AdmissionStore;
+  events: EventLog;
+  clock: Clock;
+  limits: TierLimits;
+}
+
+/** Charges one agent message to the caller today, or throws QUOTA_EXCEEDED / BUSY. */
+export async function chargeAgentTurn(
+  deps: AgentQuotaDeps,
+  input: { uid: string; trace?: string },
+): Promise<{ tier: TierName; used: number; limit: number }> {
+  const now = deps.clock.now();
+  let charged: { tier: TierName; used: number; limit: number } | undefined;
+  const decision = await deps.admissions.admit({ uid: input.uid, kind: "agent", day: utcDay(now) }, (state) => {
+    const limit = deps.limits[state.tier].agent;
+    if (state.used >= limit) {
+      return {
+        type: "reject",
+        error: new AppError("QUOTA_EXCEEDED", `daily agent limit of ${limit} reached for the ${state.tier} tier`, {
+          retryAfterSeconds: secondsUntilReset(now),
+        }),
+      };
+    }
+    charged = { tier: state.tier, used: state.used + 1, limit };
+    return { type: "charge" };
+  });
+  if (decision.type === "reject" || !charged) {
+    const error = decision.type === "reject" ? decision.error : new Error("chargeAgentTurn: no charge decided");
+    deps.events.generation(
+      {
+        event: "rejected",
+        uid: input.uid,
+        kind: "agent",
+        status: "rejected",
+        errorCode: error instanceof AppError ? error.code : "INTERNAL",
+        ...(input.trace ? { trace: input.trace } : {}),
+      },
+      "WARNING",
+    );
+    throw error;
+  }
+  return charged;
+}

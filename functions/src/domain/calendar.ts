@@ -1,0 +1,16 @@
+// Usage is counted per UTC day: the day key of an instant, and when that day's quota resets.
+
+/** `YYYY-MM-DD` of `at` in UTC. */
+export function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+/** The next UTC midnight after `at`: when today's usage resets. */
+export function nextUtcMidnight(at: Date): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() + 1));
+}
+
+/** Whole seconds from `at` until the quota resets (at least 1), for Retry-After. */
+export function secondsUntilReset(at: Date): number {
+  return Math.max(1, Math.ceil((nextUtcMidnight(at).getTime() - at.getTime()) / 1000));
+}

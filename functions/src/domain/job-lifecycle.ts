@@ -1,0 +1,126 @@
+// The job state machine's transitions, each one Firestore transaction through the JobStore port:
+// queued → running (with a lease) → succeeded | failed, and running → queued when a retryable
+// failure hands the job back to the queue. Shared by the image and video workers.
+import type { GenerationEvent, JobStore, JobUpdate } from "../ports/index.ts";
+import { isTerminal, type Job, type JobFailure, type JobOutput } from "./job.ts";
+
+/** One delivery of a task, as Cloud Tasks describes it in its request headers. */
+export interface Delivery {
+  queueName: string;
+  taskName: string;
+  /** `X-CloudTasks-TaskRetryCount`: earlier attempts of this task (0 on the first). */
+  retryCount: number;
+  /** `X-CloudTasks-TaskExecutionCount`: earlier deliveries that got a response. */
+  executionCount: number;
+  /** The queue's maxAttempts, from the platform definition. */
+  maxAttempts: number;
+  trace?: string;
+}
+
+/** What the worker answers Cloud Tasks: 2xx acknowledges; anything else asks for a retry. */
+export type TaskOutcome = { ack: true; reason: string } | { ack: false; reason: string; status: 409 | 503 };
+
+export function isFinalAttempt(delivery: Delivery): boolean {
+  return delivery.retryCount + 1 >= delivery.maxAttempts;
+}
+
+/** Identifies this delivery as a lease holder; a redelivery of the same task is a different owner. */
+export function leaseOwner(delivery: Delivery): string {
+  return `${delivery.taskName}#${delivery.retryCount}`;
+}
+
+export type Claim =
+  | { type: "claimed"; job: Job }
+  | { type: "terminal"; job: Job }
+  | { type: "leased"; job: Job }
+  | { type: "missing" };
+
+/**
+ * Moves a job to `running` under this delivery's lease. A terminal job is reported as such (the
+ * delivery is a duplicate); a live lease held by another delivery means someone is working on it —
+ * except on the final attempt, which takes the lease over so the job cannot be stranded.
+ */
+export async function claimJob(
+  jobs: JobStore,
+  jobId: string,
+  delivery: Delivery,
+  leaseMs: number,
+  extra: (job: Job) => Omit<JobUpdate, "status" | "lease"> = () => ({}),
+): Promise<Claim> {
+  const owner = leaseOwner(delivery);
+  let outcome: Claim["type"] = "claimed";
+  const result = await jobs.update(jobId, (job, now) => {
+    if (isTerminal(job.status)) {
+      outcome = "terminal";
+      return undefined;
+    }
+    const held = job.lease && job.lease.owner !== owner && job.lease.expiresAt.getTime() > now.getTime();
+    if (held && !isFinalAttempt(delivery)) {
+      outcome = "leased";
+      return undefined;
+    }
+    outcome = "claimed";
+    return {
+      ...extra(job),
+      status: "running",
+      lease: { owner, expiresAt: new Date(now.getTime() + leaseMs) },
+      attempts: job.attempts + 1,
+    };
+  });
+  if (!result) return { type: "missing" };
+  return { type: outcome, job: result.job } as Claim;
+}
+
+/** Applies `update` only while this delivery still holds the job's lease and the job is running. */
+export async function updateIfOwner(
+  jobs: JobStore,
+  jobId: string,
+  delivery: Delivery,
+  update: (job: Job) => JobUpdate | undefined,
+): Promise<{ job: Job; changed: boolean } | undefined> {
+  const owner = leaseOwner(delivery);
+  return jobs.update(jobId, (job) =>
+    job.status === "running" && job.lease?.owner === owner ? update(job) : undefined,
+  );
+}
+
+export function succeed(output: JobOutput): JobUpdate {
+  return { status: "succeeded", output, lease: null };
+}
+
+/** Failure always returns the quota unit (the store refunds at most once). */
+export function fail(error: JobFailure): JobUpdate {
+  return { status: "failed", error, lease: null, refund: true };
+}
+
+/** Hands the job back to the queue: the task's retry will claim it again. */
+export function requeue(): JobUpdate {
+  return { status: "queued", lease: null };
+}
+
+/** A generation event describing `job`, with the delivery's attempt and trace. */
+export function jobEvent(
+  job: Job,
+  event: GenerationEvent["event"],
+  extra: Partial<GenerationEvent> = {},
+  delivery?: Delivery,
+): GenerationEvent {
+  const trace = delivery?.trace ?? job.trace;
+  return {
+    event,
+    uid: job.uid,
+    tier: job.tier,
+    kind: job.kind,
+    model: job.model,
+    jobId: job.id,
+    status: job.status,
+    ...(delivery ? { attempt: delivery.retryCount + 1 } : {}),
+    ...(trace ? { trace } : {}),
+    ...extra,
+  };
+}
+
+/** Milliseconds since the job was admitted: the end-to-end latency a user saw. */
+export function sinceAdmission(job: Job, now: Date): number {
+  return Math.max(0, now.getTime() - job.createdAt.getTime());
+}

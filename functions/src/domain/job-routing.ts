@@ -1,0 +1,13 @@
+// Which queue carries each job kind and what its first task does; jobs live a while for history.
+import type { JobKind } from "../api/schemas.ts";
+import type { QueueName } from "../platform/index.ts";
+
+export const JOB_QUEUE: Record<JobKind, QueueName> = { image: "image-jobs", video: "video-jobs" };
+
+/** Image jobs run in one step; video jobs start an operation, then poll it. */
+export function firstStep(kind: JobKind): "run" | "start" {
+  return kind === "image" ? "run" : "start";
+}
+
+/** Firestore's TTL policy deletes job documents this long after creation. */
+export const JOB_TTL_DAYS = 30;

@@ -1,0 +1,87 @@
+// ImageModel on Gemini image generation through @google/genai (Vertex AI): one generateContent call
+// asking for an IMAGE modality, its first inline image returned; every failure becomes a ModelError.
+import type { GenerateContentResponse, GoogleGenAI } from "@google/genai";
+import type { ImageRequest } from "../../api/schemas.ts";
+import { ModelError } from "../../domain/errors.ts";
+import type { GeneratedImage, ImageModel } from "../../ports/index.ts";
+import { deadline, MODEL_ERROR_CODES, toModelError } from "./model-errors.ts";
+
+export interface VertexImageModelOptions {
+  genai: GoogleGenAI;
+  /** Model id, from MODELS.image. */
+  model: string;
+  /** Deadline of one call, below the worker's own timeout so the job can still be marked. Default 120 s. */
+  timeoutMs?: number;
+}
+
+/** Finish reasons that mean a filter refused the prompt or the output: retrying cannot help. */
+const SAFETY_FINISH_REASONS: ReadonlySet<string> = new Set([
+  "SAFETY",
+  "PROHIBITED_CONTENT",
+  "BLOCKLIST",
+  "SPII",
+  "RECITATION",
+  "IMAGE_SAFETY",
+  "IMAGE_PROHIBITED_CONTENT",
+  "IMAGE_RECITATION",
+]);
+
+const WHAT = "the image model";
+
+export class VertexImageModel implements ImageModel {
+  private readonly genai: GoogleGenAI;
+  private readonly model: string;
+  private readonly timeoutMs: number;
+
+  constructor(options: VertexImageModelOptions) {
+    this.genai = options.genai;
+    this.model = options.model;
+    this.timeoutMs = options.timeoutMs ?? 120_000;
+  }
+
+  async generate(request: ImageRequest, options: { signal?: AbortSignal } = {}): Promise<GeneratedImage> {
+    const signal = deadline(this.timeoutMs, options.signal);
+    let response: GenerateContentResponse;
+    try {
+      response = await this.genai.models.generateContent({
+        model: this.model,
+        contents: [{ role: "user", parts: [{ text: request.prompt }] }],
+        config: {
+          abortSignal: signal,
+          responseModalities: ["IMAGE"],
+          imageConfig: { aspectRatio: request.aspectRatio, imageSize: request.imageSize },
+        },
+      });
+    } catch (error) {
+      throw toModelError(error, WHAT, signal);
+    }
+    return firstImage(response);
+  }
+}
+
+/** The first inline image of the answer, or the ModelError that explains why there is none. */
+export function firstImage(response: GenerateContentResponse): GeneratedImage {
+  const blockReason = response.promptFeedback?.blockReason;
+  if (blockReason) {
+    throw new ModelError(MODEL_ERROR_CODES.safetyBlocked, "the prompt was blocked by safety filters", false, {
+      blockReason,
+    });
+  }
+  const candidate = response.candidates?.[0];
+  // Checked before the parts: an image that came with a safety stop is not handed out.
+  const finishReason = candidate?.finishReason;
+  if (finishReason && SAFETY_FINISH_REASONS.has(finishReason)) {
+    throw new ModelError(MODEL_ERROR_CODES.safetyBlocked, "the image was blocked by safety filters", false, {
+      finishReason,
+    });
+  }
+  for (const part of candidate?.content?.parts ?? []) {
+    const inline = part.inlineData;
+    if (inline?.data && inline.mimeType?.startsWith("image/")) {
+      return { data: new Uint8Array(Buffer.from(inline.data, "base64")), mimeType: inline.mimeType };
+    }
+  }
+  throw new ModelError(MODEL_ERROR_CODES.noOutput, "the image model returned no image", false, {
+    finishReason,
+  });
+}

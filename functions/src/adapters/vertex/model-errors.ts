@@ -1,0 +1,68 @@
+// One mapping from what @google/genai throws to ModelError with stable codes, shared by the image and
+// video adapters. Messages are safe to store on a job; upstream bodies stay in `cause`.
+import { ApiError } from "@google/genai";
+import { ModelError } from "../../domain/errors.ts";
+
+/** Stable codes the worker, the job document and the event log carry. */
+export const MODEL_ERROR_CODES = {
+  rateLimited: "MODEL_RATE_LIMITED",
+  unavailable: "MODEL_UNAVAILABLE",
+  timeout: "MODEL_TIMEOUT",
+  invalidRequest: "MODEL_INVALID_REQUEST",
+  permissionDenied: "MODEL_PERMISSION_DENIED",
+  safetyBlocked: "MODEL_SAFETY_BLOCKED",
+  noOutput: "MODEL_NO_OUTPUT",
+} as const;
+
+/** `what` names the model in messages, e.g. "the image model". */
+export function toModelError(error: unknown, what: string, signal?: AbortSignal): ModelError {
+  if (error instanceof ModelError) return error;
+  if (error instanceof ApiError) return fromStatus(error.status, what, error);
+  const name = (error as { name?: unknown } | null | undefined)?.name;
+  if (name === "AbortError" || name === "TimeoutError" || signal?.aborted) {
+    return new ModelError(MODEL_ERROR_CODES.timeout, `${what} did not answer in time`, true, error);
+  }
+  // Connection refused or reset, DNS failures: another delivery may well succeed.
+  return new ModelError(MODEL_ERROR_CODES.unavailable, `${what} could not be reached`, true, error);
+}
+
+function fromStatus(status: number, what: string, cause: unknown): ModelError {
+  if (status === 429) return new ModelError(MODEL_ERROR_CODES.rateLimited, `${what} is rate limited`, true, cause);
+  if (status === 408 || status === 504) {
+    return new ModelError(MODEL_ERROR_CODES.timeout, `${what} did not answer in time`, true, cause);
+  }
+  if (status >= 500) return new ModelError(MODEL_ERROR_CODES.unavailable, `${what} failed (${status})`, true, cause);
+  // A misconfigured service account does not fix itself between deliveries: fail fast, alert on the code.
+  if (status === 401 || status === 403) {
+    return new ModelError(MODEL_ERROR_CODES.permissionDenied, `${what} refused the credentials`, false, cause);
+  }
+  return new ModelError(MODEL_ERROR_CODES.invalidRequest, `${what} rejected the request (${status})`, false, cause);
+}
+
+/** The caller's signal (if any) combined with a per-call deadline. */
+export function deadline(timeoutMs: number, signal?: AbortSignal): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+
+/**
+ * Settles with `promise`, or rejects when `signal` aborts first. For SDK calls that do not take a
+ * signal; the call itself is bounded separately (its own HTTP timeout).
+ */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,49 @@
+// Scripted failures for the local Vertex AI server: each fault answers the next matching request(s)
+// with an HTTP error, a delay, or a safety block, so tests and benchmarks can drive retries.
+import { z } from "zod";
+
+export const vertexFaultSchema = z.strictObject({
+  /** Only requests to this model id; any model when absent. */
+  model: z.string().min(1).optional(),
+  /** Answer with this HTTP status and Google's error JSON instead of a result. */
+  status: z.number().int().min(400).max(599).optional(),
+  /** Wait this long before answering (longer than a client's deadline makes a timeout). */
+  delayMs: z.number().int().min(0).max(600_000).optional(),
+  /** Answer with a safety block (images, agent: promptFeedback.blockReason; Veo: a filtered operation). */
+  safety: z.boolean().optional(),
+  /** How many matching requests it applies to; default 1. */
+  times: z.number().int().min(1).max(1_000_000).optional(),
+});
+export type VertexFault = z.infer<typeof vertexFaultSchema>;
+
+/** Faults in the order they were pushed; the first one matching a request is used and counted down. */
+export class FaultQueue {
+  private readonly faults: Array<VertexFault & { remaining: number }> = [];
+
+  push(...faults: VertexFault[]): void {
+    for (const fault of faults) {
+      const parsed = vertexFaultSchema.parse(fault);
+      this.faults.push({ ...parsed, remaining: parsed.times ?? 1 });
+    }
+  }
+
+  /** The fault for a request to `model`, if any, consuming one use of it. */
+  take(model: string): VertexFault | undefined {
+    const index = this.faults.findIndex((fault) => fault.model === undefined || fault.model === model);
+    if (index < 0) return undefined;
+    const fault = this.faults[index] as VertexFault & { remaining: number };
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) this.faults.splice(index, 1);
+    const { remaining: _remaining, ...rest } = fault;
+    return rest;
+  }
+
+  /** Uses left across all faults. */
+  pending(): number {
+    return this.faults.reduce((sum, fault) => sum + fault.remaining, 0);
+  }
+
+  clear(): void {
+    this.faults.length = 0;
+  }
+}

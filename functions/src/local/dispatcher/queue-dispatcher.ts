@@ -18,7 +18,15 @@ export interface HttpTask {
 }
 
 export type DispatchOutcome =
-  | { type: "attempt"; task: string; retryCount: number; status: number | "timeout" | "error"; latencyMs: number }
+  | {
+      type: "attempt";
+      task: string;
+      retryCount: number;
+      status: number | "timeout" | "error";
+      latencyMs: number;
+      /** Epoch ms the request was sent: never before the task's scheduleTime. */
+      dispatchedAt: number;
+    }
   | { type: "done"; task: string; attempts: number }
   | { type: "exhausted"; task: string; attempts: number };
 
@@ -157,6 +165,7 @@ export class QueueDispatcher {
       retryCount: entry.retryCount,
       status,
       latencyMs: Date.now() - started,
+      dispatchedAt: started,
     });
     this.inFlight--;
     const attempts = entry.retryCount + 1;

@@ -1,8 +1,11 @@
 // Firebase ID tokens the production verifier accepts, offline: an RSA key of our own, its public
 // key served at Google's certificate URL (intercepted with nock), and RS256 tokens signed with it.
 // firebase-admin runs its real verification (signature, kid, iss, aud, exp) against them.
+//
+// nock intercepts at the socket level, which also breaks the Firestore client's HTTP/2 channel to
+// the emulator. So it is loaded only here, active only while a warm-up verification fetches and
+// caches the certificates (firebase-admin keeps them for the max-age served), then switched off.
 import { exportSPKI, generateKeyPair, SignJWT } from "jose";
-import nock from "nock";
 
 const CERT_HOST = "https://www.googleapis.com";
 const CERT_PATH = "/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com";
@@ -21,20 +24,21 @@ export interface TokenOptions {
 export interface IdTokens {
   projectId: string;
   token(uid: string, options?: TokenOptions): Promise<string>;
-  stop(): void;
 }
 
-export async function startIdTokens(projectId: string): Promise<IdTokens> {
+/** `warmUp` must verify the token it is given with the verifier under test (it caches the keys). */
+export async function startIdTokens(projectId: string, warmUp: (token: string) => Promise<unknown>): Promise<IdTokens> {
   const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
   const foreign = await generateKeyPair("RS256");
   const pem = await exportSPKI(publicKey);
+  const { default: nock } = await import("nock");
+  if (!nock.isActive()) nock.activate();
   nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-  const scope = nock(CERT_HOST)
-    .persist()
+  nock(CERT_HOST)
     .get(CERT_PATH)
     .reply(200, { [KID]: pem }, { "cache-control": "public, max-age=3600" });
 
-  return {
+  const tokens: IdTokens = {
     projectId,
     async token(uid, options = {}) {
       const now = Math.floor(Date.now() / 1000);
@@ -47,9 +51,12 @@ export async function startIdTokens(projectId: string): Promise<IdTokens> {
         .setExpirationTime(now + (options.expiresIn ?? 3600))
         .sign(options.foreignKey ? foreign.privateKey : privateKey);
     },
-    stop() {
-      scope.persist(false);
-      nock.cleanAll();
-    },
   };
+  try {
+    await warmUp(await tokens.token("warm-up"));
+  } finally {
+    nock.cleanAll();
+    nock.restore();
+  }
+  return tokens;
 }

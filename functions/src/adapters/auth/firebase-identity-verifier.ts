@@ -1,5 +1,7 @@
 // IdentityVerifier on firebase-admin: verifies the Firebase ID token's signature, issuer, audience
-// and expiry, and maps the SDK's error codes to this API's stable ones.
+// and expiry, and maps the SDK's error codes to this API's stable ones. (The SDK reports most
+// verification failures — bad signature, audience, issuer, kid, malformed JWT — as
+// `auth/argument-error`; they all become TOKEN_INVALID.)
 import type { Auth } from "firebase-admin/auth";
 import { AppError, type ErrorCode } from "../../domain/errors.ts";
 import type { IdentityVerifier, VerifiedUser } from "../../ports/index.ts";
@@ -7,7 +9,6 @@ import type { IdentityVerifier, VerifiedUser } from "../../ports/index.ts";
 const CODES: Record<string, { code: ErrorCode; message: string }> = {
   "auth/id-token-expired": { code: "TOKEN_EXPIRED", message: "the ID token has expired; refresh it and retry" },
   "auth/id-token-revoked": { code: "TOKEN_REVOKED", message: "the ID token has been revoked" },
-  "auth/argument-error": { code: "TOKEN_MALFORMED", message: "the ID token is malformed" },
   "auth/user-disabled": { code: "TOKEN_REVOKED", message: "the account is disabled" },
 };
 

@@ -1,0 +1,120 @@
+// HTTP side of a creative-director turn: token → body → agent quota → agent. With
+// `Accept: text/event-stream` the turn streams as server-sent events, else it is one JSON answer.
+// Errors before the first byte are ordinary JSON errors; a client that goes away aborts the turn.
+import type { Response } from "@google-cloud/functions-framework";
+import type { HttpAnswer, RequestContext } from "../adapters/http/http-types.ts";
+import type { HttpsEndpoint } from "../adapters/http/https-function.ts";
+import { bearerToken } from "../adapters/http/request-parsing.ts";
+import type { AgentStreamEvent, AgentTurnRequest } from "../api/schemas.ts";
+import { type AgentQuotaDeps, chargeAgentTurn } from "../domain/agent-quota.ts";
+import { AppError } from "../domain/errors.ts";
+import type { TierName } from "../platform/index.ts";
+import type { IdentityVerifier } from "../ports/index.ts";
+import type { CreativeDirectorDeps } from "./creative-director.ts";
+import type { AgentCaller } from "./job-tools.ts";
+import { AGENT_MAX_BODY_BYTES, parseTurnRequest } from "./turn-request.ts";
+
+type RunTurn = typeof import("./creative-director.ts").runTurn;
+
+/**
+ * The agent module (and with it @mastra/core, most of this bundle's load time) is loaded on the
+ * first turn, not at cold start. Its loading starts as a turn arrives, so it overlaps the token
+ * check and the quota transaction, which wait on the network. A failed load is retried next turn.
+ */
+let agentModule: Promise<RunTurn> | undefined;
+function loadRunTurn(): Promise<RunTurn> {
+  if (!agentModule) {
+    const loading = import("./creative-director.ts").then((m) => m.runTurn);
+    loading.catch(() => {
+      if (agentModule === loading) agentModule = undefined;
+    });
+    agentModule = loading;
+  }
+  return agentModule;
+}
+
+export interface CreativeDirectorHttpDeps {
+  identity: IdentityVerifier;
+  quota: () => AgentQuotaDeps;
+  director: () => CreativeDirectorDeps;
+}
+
+export function wantsEventStream(ctx: RequestContext): boolean {
+  return (ctx.header("accept") ?? "").toLowerCase().includes("text/event-stream");
+}
+
+/** One SSE frame: the event's type as the SSE event name, the event as JSON data. */
+export function sseFrame(event: AgentStreamEvent): string {
+  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+/** The endpoint's two halves for httpsFunction: `stream` takes SSE requests, `handle` the rest. */
+export function creativeDirectorEndpoint(deps: CreativeDirectorHttpDeps): Pick<HttpsEndpoint, "handle" | "stream"> {
+  return {
+    handle: async (ctx): Promise<HttpAnswer> => {
+      const turn = await admitTurn(deps, ctx);
+      const answer = await turn.runTurn(deps.director(), turn.caller, turn.tier, turn.request, { signal: ctx.signal });
+      return { status: 200, body: answer };
+    },
+    stream: async (ctx, res) => {
+      if (!wantsEventStream(ctx)) return false;
+      const turn = await admitTurn(deps, ctx);
+      await streamTurn(deps, turn, ctx.signal, res);
+      return true;
+    },
+  };
+}
+
+interface AdmittedTurn {
+  caller: AgentCaller;
+  tier: TierName;
+  request: AgentTurnRequest;
+  runTurn: RunTurn;
+}
+
+/** Everything that may refuse the turn, in order, before any model work: nothing is spent on a refusal. */
+async function admitTurn(deps: CreativeDirectorHttpDeps, ctx: RequestContext): Promise<AdmittedTurn> {
+  const runTurn = loadRunTurn();
+  const { uid } = await deps.identity.verify(bearerToken(ctx));
+  if (ctx.bodyBytes > AGENT_MAX_BODY_BYTES) {
+    throw new AppError("PAYLOAD_TOO_LARGE", `the body must be at most ${AGENT_MAX_BODY_BYTES} bytes`);
+  }
+  if (!/^application\/json\b/i.test(ctx.header("content-type") ?? "")) {
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "the body must be JSON (Content-Type: application/json)", {
+      field: "Content-Type",
+    });
+  }
+  const request = parseTurnRequest(ctx.body);
+  const caller: AgentCaller = { uid, ...(ctx.trace ? { trace: ctx.trace } : {}) };
+  const { tier } = await chargeAgentTurn(deps.quota(), caller);
+  return { caller, tier, request, runTurn: await runTurn };
+}
+
+async function streamTurn(
+  deps: CreativeDirectorHttpDeps,
+  turn: AdmittedTurn,
+  signal: AbortSignal,
+  res: Response,
+): Promise<void> {
+  res.status(200);
+  res.set({
+    "Content-Type": "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-cache, no-transform",
+    "X-Accel-Buffering": "no",
+  });
+  res.flushHeaders();
+  try {
+    await turn.runTurn(deps.director(), turn.caller, turn.tier, turn.request, {
+      signal,
+      onEvent: (event) => {
+        if (!res.writableEnded) res.write(sseFrame(event));
+      },
+    });
+  } catch (error) {
+    // A model failure already arrived as the `error` event; a gone client needs nothing.
+    if (!(error instanceof AppError) && !signal.aborted && !res.writableEnded) {
+      res.write(sseFrame({ type: "error", error: { code: "INTERNAL", message: "internal error" } }));
+    }
+  }
+  if (!res.writableEnded) res.end();
+}

@@ -1,0 +1,96 @@
+// videoWorker as deployed, end to end on local parts: Services from a RuntimeConfig, the Firestore
+// emulator, the local Cloud Tasks server delivering to the worker over HTTP (delays honoured), and
+// the local Vertex AI server behind the real Veo adapter. One video job from admission to done.
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type HttpFunction, http } from "@google-cloud/functions-framework";
+import { getTestServer } from "@google-cloud/functions-framework/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testFirestore } from "../../test/firestore.ts";
+import type { RuntimeConfig } from "../config/runtime-config.ts";
+import { admitJob } from "../domain/admission.ts";
+import type { DispatchOutcome } from "../local/dispatcher/queue-dispatcher.ts";
+import { startTasksServer, type TasksServer } from "../local/tasks/tasks-server.ts";
+import { startVertexServer, type VertexServer } from "../local/vertex/vertex-server.ts";
+import { getQueue, queuePath } from "../platform/index.ts";
+import { createServices, type Services } from "./services.ts";
+import { videoWorkerFunction } from "./video-endpoints.ts";
+
+const LOCATION = "europe-west1";
+const fs = testFirestore("src/composition/video-endpoints.test.ts");
+const outcomes: DispatchOutcome[] = [];
+let tasks: TasksServer;
+let vertex: VertexServer;
+let worker: Server;
+let services: Services;
+
+beforeAll(async () => {
+  await fs.clear();
+  tasks = await startTasksServer({
+    project: fs.projectId,
+    location: LOCATION,
+    queues: [getQueue("video-jobs")],
+    onOutcome: (o) => outcomes.push(o),
+  });
+  vertex = await startVertexServer({ pollsUntilDone: 0 });
+  // The worker's URL is part of its own config: register a forwarder, listen, then build the function.
+  let videoWorker: HttpFunction | undefined;
+  http("videoWorkerE2e", (req, res) => videoWorker?.(req, res));
+  worker = getTestServer("videoWorkerE2e").listen(0, "127.0.0.1");
+  await new Promise((resolve) => worker.once("listening", resolve));
+  const workerUrl = `http://127.0.0.1:${(worker.address() as AddressInfo).port}/`;
+  const config: RuntimeConfig = {
+    functionName: "videoWorker",
+    environment: "local",
+    project: fs.projectId,
+    region: LOCATION,
+    vertexLocation: "us-central1",
+    mediaBucket: "media-e2e",
+    webOrigins: [],
+    tasksInvokerEmail: "tasks-invoker@demo.iam.gserviceaccount.com",
+    queues: { "video-jobs": { path: queuePath(fs.projectId, LOCATION, "video-jobs"), workerUrl } },
+    signedUrlTtlSeconds: 900,
+    local: { vertexBaseUrl: vertex.url, cloudTasksEndpoint: tasks.endpoint },
+  };
+  services = createServices(config);
+  videoWorker = videoWorkerFunction(services);
+});
+afterAll(async () => {
+  await tasks?.stop();
+  await vertex?.stop();
+  if (worker) await new Promise((resolve) => worker.close(resolve));
+  await fs.close();
+});
+
+describe("the deployed videoWorker", () => {
+  it("starts the operation, waits for the delayed poll, and finishes the job", async () => {
+    const admitted = await admitJob(services.admission(), {
+      uid: "ada",
+      job: {
+        kind: "video",
+        request: {
+          prompt: "a paper boat on a stream",
+          aspectRatio: "16:9",
+          durationSeconds: 4,
+          resolution: "720p",
+          generateAudio: false,
+        },
+      },
+    });
+    await tasks.idle();
+    const job = await services.jobs().get(admitted.job.id);
+    expect(job).toMatchObject({
+      status: "succeeded",
+      polls: 1,
+      output: { objectPath: `users/ada/videos/${admitted.job.id}/sample_0.mp4`, mimeType: "video/mp4" },
+    });
+    const attempts = outcomes.flatMap((o) => (o.type === "attempt" ? [o] : []));
+    expect(attempts.map((a) => [a.task.split("/tasks/")[1], a.status])).toEqual([
+      [admitted.job.id, 200],
+      [`${admitted.job.id}-poll-1`, 200],
+    ]);
+    // The poll task was created with a scheduleTime 10 s out, and the queue held it until then.
+    const [start, poll] = attempts;
+    expect((poll?.dispatchedAt ?? 0) - (start?.dispatchedAt ?? 0)).toBeGreaterThanOrEqual(9_900);
+  }, 40_000);
+});

@@ -1,0 +1,8 @@
+// Deployable `imageWorker`: parses its environment once at cold start (a bad variable stops the
+// instance with its name) and registers the function; SDK clients are created on first use.
+import { http } from "@google-cloud/functions-framework";
+import { imageWorkerFunction } from "../composition/endpoints.ts";
+import { createServices } from "../composition/services.ts";
+import { loadRuntimeConfig } from "../config/runtime-config.ts";
+
+http("imageWorker", imageWorkerFunction(createServices(loadRuntimeConfig("imageWorker"))));

@@ -1,0 +1,126 @@
+// Generation events into BigQuery: a dataset with expiring partitions, a log sink whose filter is
+// derived from the definition's log event, and views for success rate and latency per model and day.
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import type { LogEventDefinition } from "../../functions/src/platform/index.ts";
+import { latencyViewSql, successRateViewSql } from "../analytics-sql.ts";
+
+export interface AnalyticsArgs {
+  /** Project of the dataset and the sink. */
+  project: string;
+  /** BigQuery location (EU, US, or a region). */
+  location: string;
+  /** Days before a log table partition expires. */
+  partitionExpirationDays: number;
+  /** The log event the sink selects and the views read. */
+  event: LogEventDefinition;
+  /** The sink's Cloud Logging filter (`generationLogFilter()` of the definition). */
+  filter: string;
+  /** Labels for the dataset and views. */
+  labels: Record<string, string>;
+  /** Keep tables when the dataset is destroyed. Default: false (contents deleted with it). */
+  deletionProtection?: boolean;
+  /** Dataset id. Default: `genai_analytics`. */
+  datasetId?: string;
+}
+
+export class Analytics extends pulumi.ComponentResource {
+  readonly dataset: gcp.bigquery.Dataset;
+  readonly sink: gcp.logging.ProjectSink;
+
+  constructor(name: string, args: AnalyticsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("genai-platform:infra:Analytics", name, {}, opts);
+    const normalized = normalizeAnalyticsArgs(args);
+    this.dataset = createDataset(this, name, normalized);
+    this.sink = createSink(this, name, normalized, this.dataset);
+    createViews(this, name, normalized, this.dataset, this.sink);
+    this.registerOutputs({ dataset: this.dataset.datasetId, writerIdentity: this.sink.writerIdentity });
+  }
+}
+
+type Normalized = ReturnType<typeof normalizeAnalyticsArgs>;
+
+function normalizeAnalyticsArgs(args: AnalyticsArgs) {
+  if (!Number.isInteger(args.partitionExpirationDays) || args.partitionExpirationDays < 1) {
+    throw new Error(
+      `Analytics: partitionExpirationDays must be a positive integer, got ${args.partitionExpirationDays}`,
+    );
+  }
+  return {
+    ...args,
+    datasetId: args.datasetId ?? "genai_analytics",
+    deletionProtection: args.deletionProtection ?? false,
+  };
+}
+
+/**
+ * Partitions expire, tables do not: the sink creates its table once, and a table expiration
+ * would delete the whole history (and break the views) when it fired.
+ */
+function createDataset(parent: pulumi.Resource, prefix: string, args: Normalized): gcp.bigquery.Dataset {
+  return new gcp.bigquery.Dataset(
+    `${prefix}-dataset`,
+    {
+      project: args.project,
+      datasetId: args.datasetId,
+      location: args.location,
+      description: "Generation events routed from Cloud Logging, and views over them.",
+      defaultPartitionExpirationMs: args.partitionExpirationDays * 86_400_000,
+      deleteContentsOnDestroy: !args.deletionProtection,
+      labels: args.labels,
+    },
+    { parent, protect: args.deletionProtection },
+  );
+}
+
+function createSink(
+  parent: pulumi.Resource,
+  prefix: string,
+  args: Normalized,
+  dataset: gcp.bigquery.Dataset,
+): gcp.logging.ProjectSink {
+  return new gcp.logging.ProjectSink(
+    `${prefix}-sink`,
+    {
+      project: args.project,
+      name: "genai-generation-events",
+      description: "Generation events (one structured line per admission and job transition).",
+      destination: pulumi.interpolate`bigquery.googleapis.com/projects/${args.project}/datasets/${dataset.datasetId}`,
+      filter: args.filter,
+      uniqueWriterIdentity: true,
+      bigqueryOptions: { usePartitionedTables: true },
+    },
+    { parent },
+  );
+}
+
+/**
+ * The views read the table the sink creates on its first exported line; on a brand-new project
+ * they can only be created after the first generation event has been routed.
+ */
+function createViews(
+  parent: pulumi.Resource,
+  prefix: string,
+  args: Normalized,
+  dataset: gcp.bigquery.Dataset,
+  sink: gcp.logging.ProjectSink,
+): void {
+  const views = {
+    generation_success_rate_daily: successRateViewSql(args.project, args.datasetId, args.event),
+    generation_latency_daily: latencyViewSql(args.project, args.datasetId, args.event),
+  };
+  for (const [tableId, query] of Object.entries(views)) {
+    new gcp.bigquery.Table(
+      `${prefix}-${tableId.replace(/_/g, "-")}`,
+      {
+        project: args.project,
+        datasetId: dataset.datasetId,
+        tableId,
+        view: { query, useLegacySql: false },
+        deletionProtection: false,
+        labels: args.labels,
+      },
+      { parent, dependsOn: [sink] },
+    );
+  }
+}

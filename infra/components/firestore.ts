@@ -1,0 +1,126 @@
+// The Firestore database (native mode), its composite indexes and TTL policies from the platform
+// definition, and the security rules from the same `firestore.rules` file Firebase tooling reads.
+import { readFileSync } from "node:fs";
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import type { Platform } from "../labels.ts";
+
+export interface FirestoreArgs {
+  /** Project of the database. */
+  project: string;
+  /** Database location (multi-region such as `eur3`, or a region). Immutable once created. */
+  location: string;
+  /** Collections (for TTL fields) and composite indexes. */
+  platform: Pick<Platform, "collections" | "indexes">;
+  /** Path of the security rules file deployed as the `cloud.firestore` release. */
+  rulesPath: string;
+  /** Delete protection, point-in-time recovery and abandon-on-destroy (prod). Default: false. */
+  deletionProtection?: boolean;
+}
+
+export class Firestore extends pulumi.ComponentResource {
+  readonly database: gcp.firestore.Database;
+  readonly ruleset: gcp.firebaserules.Ruleset;
+
+  constructor(name: string, args: FirestoreArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("genai-platform:infra:Firestore", name, {}, opts);
+    const normalized = normalizeFirestoreArgs(args);
+    this.database = createDatabase(this, name, normalized);
+    createIndexes(this, name, normalized, this.database);
+    createTtlPolicies(this, name, normalized, this.database);
+    this.ruleset = createRules(this, name, normalized, this.database);
+    this.registerOutputs({ database: this.database.name, ruleset: this.ruleset.name });
+  }
+}
+
+type Normalized = ReturnType<typeof normalizeFirestoreArgs>;
+
+function normalizeFirestoreArgs(args: FirestoreArgs) {
+  let rules: string;
+  try {
+    rules = readFileSync(args.rulesPath, "utf8");
+  } catch (cause) {
+    throw new Error(`Firestore: rulesPath "${args.rulesPath}" cannot be read`, { cause });
+  }
+  return { ...args, rules, deletionProtection: args.deletionProtection ?? false };
+}
+
+function createDatabase(parent: pulumi.Resource, prefix: string, args: Normalized): gcp.firestore.Database {
+  const protect = args.deletionProtection;
+  return new gcp.firestore.Database(
+    `${prefix}-database`,
+    {
+      project: args.project,
+      name: "(default)",
+      locationId: args.location,
+      type: "FIRESTORE_NATIVE",
+      appEngineIntegrationMode: "DISABLED",
+      deleteProtectionState: protect ? "DELETE_PROTECTION_ENABLED" : "DELETE_PROTECTION_DISABLED",
+      pointInTimeRecoveryEnablement: protect ? "POINT_IN_TIME_RECOVERY_ENABLED" : "POINT_IN_TIME_RECOVERY_DISABLED",
+      // A protected database is never deleted by the program, only released from its state.
+      deletionPolicy: protect ? "ABANDON" : "DELETE",
+    },
+    { parent, protect },
+  );
+}
+
+function createIndexes(parent: pulumi.Resource, prefix: string, args: Normalized, db: gcp.firestore.Database): void {
+  for (const index of args.platform.indexes) {
+    const suffix = index.fields.map((f) => `${f.path}-${f.order === "ASCENDING" ? "asc" : "desc"}`).join("-");
+    new gcp.firestore.Index(
+      `${prefix}-index-${index.collection}-${suffix}`,
+      {
+        project: args.project,
+        database: db.name,
+        collection: index.collection,
+        queryScope: "COLLECTION",
+        fields: index.fields.map((f) => ({ fieldPath: f.path, order: f.order })),
+      },
+      { parent },
+    );
+  }
+}
+
+/** TTL fields also drop their single-field indexes: a monotonically rising timestamp index hotspots. */
+function createTtlPolicies(parent: pulumi.Resource, prefix: string, args: Normalized, db: gcp.firestore.Database) {
+  for (const collection of args.platform.collections) {
+    if (collection.ttlField === undefined) continue;
+    new gcp.firestore.Field(
+      `${prefix}-ttl-${collection.id}-${collection.ttlField}`,
+      {
+        project: args.project,
+        database: db.name,
+        collection: collection.id,
+        field: collection.ttlField,
+        ttlConfig: {},
+        indexConfig: {},
+      },
+      { parent },
+    );
+  }
+}
+
+function createRules(
+  parent: pulumi.Resource,
+  prefix: string,
+  args: Normalized,
+  db: gcp.firestore.Database,
+): gcp.firebaserules.Ruleset {
+  const ruleset = new gcp.firebaserules.Ruleset(
+    `${prefix}-rules`,
+    { project: args.project, source: { files: [{ name: "firestore.rules", content: args.rules }] } },
+    { parent, dependsOn: [db] },
+  );
+  // `cloud.firestore` is the release the (default) database enforces.
+  new gcp.firebaserules.Release(
+    `${prefix}-rules-release`,
+    {
+      project: args.project,
+      name: "cloud.firestore",
+      // The provider's ruleset `name` is the bare id, as in its documented example.
+      rulesetName: pulumi.interpolate`projects/${args.project}/rulesets/${ruleset.name}`,
+    },
+    { parent },
+  );
+  return ruleset;
+}

@@ -1,0 +1,130 @@
+// The Cloud Functions (Gen 2, nodejs22): each deployable's bundle uploaded under a content-hashed
+// object name, its own identity, limits and ingress, and the environment its config parser requires.
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import type { BundleResult } from "../../functions/build/bundle.ts";
+import {
+  type FunctionEnvContext,
+  functionEnvironment,
+  predictedFunctionUrl,
+} from "../../functions/src/config/function-env.ts";
+import { type FunctionDefinition, serviceName } from "../../functions/src/platform/index.ts";
+
+export interface FunctionsArgs {
+  /** Project the functions run in. */
+  project: string;
+  /** Region of the functions (and their Cloud Run services). */
+  region: string;
+  /** The deployables, from the platform definition. */
+  functions: readonly FunctionDefinition[];
+  /** Bundle per function name (see functions/build/bundle.ts). */
+  bundles: Readonly<Record<string, BundleResult>>;
+  /** Runtime service account email per function name. */
+  serviceAccountEmails: Readonly<Record<string, pulumi.Input<string>>>;
+  /** Bucket the source bundles are uploaded to. */
+  sourceBucket: pulumi.Input<string>;
+  /** Full name (`projects/P/serviceAccounts/EMAIL`) of the identity Cloud Build builds as. */
+  buildServiceAccount: pulumi.Input<string>;
+  /** Artifact Registry repository the images go to: `projects/P/locations/L/repositories/R`. */
+  dockerRepository: pulumi.Input<string>;
+  /** Environment shared by all functions (worker URLs are filled in here). */
+  env: Omit<FunctionEnvContext<pulumi.Input<string>>, "workerUrls" | "local">;
+  /** Labels for every function (env, managed-by). */
+  labels: Record<string, string>;
+  /** Node.js runtime. Default: `nodejs22`. */
+  runtime?: string;
+}
+
+export class Functions extends pulumi.ComponentResource {
+  /** Function per definition name. */
+  readonly functions: Record<string, gcp.cloudfunctionsv2.Function>;
+
+  constructor(name: string, args: FunctionsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("genai-platform:infra:Functions", name, {}, opts);
+    const normalized = normalizeFunctionsArgs(args);
+    this.functions = {};
+    const workerUrls: Record<string, pulumi.Input<string>> = {};
+    // Workers first: enqueuing functions need their URLs.
+    for (const fn of normalized.ordered) {
+      const own: Record<string, pulumi.Input<string>> = { ...workerUrls };
+      if (fn.trigger === "task") {
+        // A worker that enqueues onto its own queue cannot wait for its own URL: predict it.
+        own[fn.drains] = predictedFunctionUrl(args.project, args.region, serviceName(fn.name));
+      }
+      const created = createFunction(this, name, normalized, fn, { ...normalized.env, workerUrls: own });
+      this.functions[fn.name] = created;
+      if (fn.trigger === "task") workerUrls[fn.drains] = created.url;
+    }
+    this.registerOutputs({ urls: Object.fromEntries(Object.entries(this.functions).map(([n, f]) => [n, f.url])) });
+  }
+}
+
+type Normalized = ReturnType<typeof normalizeFunctionsArgs>;
+
+function normalizeFunctionsArgs(args: FunctionsArgs) {
+  for (const fn of args.functions) {
+    if (!args.bundles[fn.name]) throw new Error(`Functions: no bundle for ${fn.name}`);
+    if (args.serviceAccountEmails[fn.name] === undefined)
+      throw new Error(`Functions: no service account for ${fn.name}`);
+  }
+  const ordered = [...args.functions].sort((a, b) => Number(a.trigger === "https") - Number(b.trigger === "https"));
+  return { ...args, ordered, runtime: args.runtime ?? "nodejs22" };
+}
+
+/** Gen 2 serves more than one request per instance only with at least one whole vCPU. */
+function cpuFor(fn: FunctionDefinition): string | undefined {
+  return fn.concurrency > 1 ? "1" : undefined;
+}
+
+function createFunction(
+  parent: pulumi.Resource,
+  prefix: string,
+  args: Normalized,
+  fn: FunctionDefinition,
+  env: FunctionEnvContext<pulumi.Input<string>>,
+): gcp.cloudfunctionsv2.Function {
+  const service = serviceName(fn.name);
+  const bundle = args.bundles[fn.name]!;
+  // The object name carries the bundle's content hash: new code, new object, new deployment.
+  const source = new gcp.storage.BucketObject(
+    `${prefix}-${service}-source`,
+    {
+      bucket: args.sourceBucket,
+      name: `${service}/${bundle.objectName}`,
+      source: new pulumi.asset.FileArchive(bundle.outDir),
+      contentType: "application/zip",
+    },
+    { parent },
+  );
+  const cpu = cpuFor(fn);
+  return new gcp.cloudfunctionsv2.Function(
+    `${prefix}-${service}`,
+    {
+      project: args.project,
+      location: args.region,
+      name: service,
+      description: fn.description,
+      labels: { ...args.labels, function: service, trigger: fn.trigger },
+      buildConfig: {
+        runtime: args.runtime,
+        entryPoint: fn.name,
+        serviceAccount: args.buildServiceAccount,
+        dockerRepository: args.dockerRepository,
+        source: { storageSource: { bucket: args.sourceBucket, object: source.name } },
+      },
+      serviceConfig: {
+        serviceAccountEmail: args.serviceAccountEmails[fn.name]!,
+        availableMemory: `${fn.memoryMiB}Mi`,
+        ...(cpu ? { availableCpu: cpu } : {}),
+        timeoutSeconds: fn.timeoutSeconds,
+        minInstanceCount: fn.minInstances,
+        maxInstanceCount: fn.maxInstances,
+        maxInstanceRequestConcurrency: fn.concurrency,
+        ingressSettings: fn.ingress === "public" ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY",
+        allTrafficOnLatestRevision: true,
+        environmentVariables: functionEnvironment(fn, env),
+      },
+    },
+    { parent },
+  );
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { parseStackConfig, StackConfigError } from "./config.ts";
+
+const valid: Record<string, string> = {
+  "gcp:project": "genai-platform-dev",
+  "gcp:region": "europe-west1",
+  environment: "dev",
+  firestoreLocation: "eur3",
+  webOrigins: '["http://localhost:5173"]',
+  alertEmail: "alerts@example.com",
+  mediaRetentionDays: "7",
+  datasetLocation: "EU",
+  logTableExpirationDays: "30",
+  deletionProtection: "false",
+};
+
+describe("parseStackConfig", () => {
+  it("accepts a complete config and fills the documented defaults", () => {
+    const config = parseStackConfig(valid);
+    expect(config).toMatchObject({
+      project: "genai-platform-dev",
+      region: "europe-west1",
+      vertexLocation: "global",
+      signedUrlTtlSeconds: 900,
+      mediaRetentionDays: 7,
+      webOrigins: ["http://localhost:5173"],
+      deletionProtection: false,
+    });
+    expect(config.tierLimits).toBeUndefined();
+  });
+
+  it.each([
+    ["a missing required key", { alertEmail: undefined }, "genai-platform:alertEmail: is required"],
+    ["a missing gcp key", { "gcp:project": undefined }, "gcp:project: is required"],
+    ["a zero retention", { mediaRetentionDays: "0" }, "genai-platform:mediaRetentionDays: must be a positive integer"],
+    [
+      "a fractional retention",
+      { mediaRetentionDays: "1.5" },
+      "genai-platform:mediaRetentionDays: must be a positive integer",
+    ],
+    [
+      "a string where a number belongs",
+      { logTableExpirationDays: '"30"' },
+      "genai-platform:logTableExpirationDays: must be a positive integer",
+    ],
+    ["unparseable JSON", { webOrigins: "[not json" }, "genai-platform:webOrigins: is not valid JSON"],
+    ["an unknown environment", { environment: "staging" }, "genai-platform:environment: must be `dev` or `prod`"],
+    [
+      "an origin that is not a URL",
+      { webOrigins: '["example.com"]' },
+      "genai-platform:webOrigins: 0 must be an http(s) origin",
+    ],
+    ["an empty origin list", { webOrigins: "[]" }, "genai-platform:webOrigins: must list at least one origin"],
+    ["a bad address", { alertEmail: "nobody" }, "genai-platform:alertEmail: must be an email address"],
+    [
+      "a TTL over an hour",
+      { signedUrlTtlSeconds: "7200" },
+      "genai-platform:signedUrlTtlSeconds: must be an integer from 60 to 3600",
+    ],
+    [
+      "a non-boolean protection flag",
+      { deletionProtection: '"yes"' },
+      "genai-platform:deletionProtection: must be true or false",
+    ],
+    ["an uppercase region", { "gcp:region": "EUROPE-WEST1" }, "gcp:region: must be a lowercase location id"],
+    [
+      "Pro below Free",
+      {
+        tierLimits: JSON.stringify({ free: { image: 10, video: 1, agent: 5 }, pro: { image: 5, video: 1, agent: 5 } }),
+      },
+      "genai-platform:tierLimits: pro.image (5) must be at least free.image (10)",
+    ],
+  ])("rejects %s with an error naming the key", (_, change, message) => {
+    const raw = { ...valid, ...change };
+    expect(() => parseStackConfig(raw)).toThrow(StackConfigError);
+    expect(() => parseStackConfig(raw)).toThrow(message);
+  });
+
+  it("takes the stack's tier limits when given", () => {
+    const tierLimits = { free: { image: 1, video: 1, agent: 1 }, pro: { image: 2, video: 2, agent: 2 } };
+    expect(parseStackConfig({ ...valid, tierLimits: JSON.stringify(tierLimits) }).tierLimits).toEqual(tierLimits);
+  });
+
+  it("exposes the failing key on the error", () => {
+    try {
+      parseStackConfig({ ...valid, datasetLocation: " " });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as StackConfigError).key).toBe("genai-platform:datasetLocation");
+    }
+  });
+});

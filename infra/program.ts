@@ -1,0 +1,210 @@
+// The whole backend for one stack, built from the platform definition and the stack's config.
+// index.ts runs it under Pulumi; the offline plan and the tests run it under Pulumi's mocks.
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { type BundleResult, bundleAll, DEFAULT_BUNDLE_ROOT } from "../functions/build/bundle.ts";
+import {
+  platform as definedPlatform,
+  generationLogFilter,
+  queuePath,
+  serviceName,
+} from "../functions/src/platform/index.ts";
+import { Alerting } from "./components/alerting.ts";
+import { Analytics } from "./components/analytics.ts";
+import { Apis } from "./components/apis.ts";
+import { Firestore } from "./components/firestore.ts";
+import { Functions } from "./components/functions.ts";
+import { IamGrants } from "./components/iam-grants.ts";
+import { Identities } from "./components/identities.ts";
+import { Queues } from "./components/queues.ts";
+import { Storage } from "./components/storage.ts";
+import type { StackConfig } from "./config.ts";
+import { planGrants } from "./grants.ts";
+import { type Platform, standardLabels } from "./labels.ts";
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface ProgramOptions {
+  /** The definition to provision. Default: the validated module in functions/src/platform. */
+  platform?: Platform;
+  /** Where bundles are written and cached. Default: node_modules/.cache/genai-platform/bundles. */
+  bundleRoot?: string;
+  /** Directory the definition's entry points are relative to. Default: the `functions/` workspace. */
+  sourceRoot?: string;
+  /** Security rules file. Default: firestore.rules at the repository root. */
+  rulesPath?: string;
+  /** The sink's log filter. Default: `generationLogFilter()` of the definition. */
+  logFilter?: string;
+}
+
+export interface PlatformOutputs {
+  functionUrls: Record<string, pulumi.Output<string>>;
+  mediaBucket: pulumi.Output<string>;
+  sourceBucket: pulumi.Output<string>;
+  dataset: pulumi.Output<string>;
+  /** Queue id per definition name. */
+  queues: Record<string, pulumi.Output<string>>;
+  /** Full Cloud Tasks path (`projects/P/locations/L/queues/Q`) per queue, as the functions receive it. */
+  queuePaths: Record<string, pulumi.Output<string>>;
+  tasksInvokerEmail: pulumi.Output<string>;
+}
+
+/** Everything the resources need that is not a resource: validated config and built bundles. */
+export interface PreparedPlatform {
+  config: StackConfig;
+  platform: Platform;
+  bundles: readonly BundleResult[];
+  options: ProgramOptions;
+}
+
+/** Bundles every deployable; fails (naming the function) before any resource is declared. */
+export async function preparePlatform(config: StackConfig, options: ProgramOptions = {}): Promise<PreparedPlatform> {
+  const platform = options.platform ?? definedPlatform;
+  const bundles = await bundleAll(
+    platform.functions,
+    options.bundleRoot ?? DEFAULT_BUNDLE_ROOT,
+    options.sourceRoot ? { rootDir: options.sourceRoot } : {},
+  );
+  return { config, platform, bundles, options };
+}
+
+export async function definePlatform(config: StackConfig, options: ProgramOptions = {}): Promise<PlatformOutputs> {
+  return createPlatform(await preparePlatform(config, options));
+}
+
+/** Declares every resource of the stack. */
+export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
+  const { config, platform, bundles: bundleList, options } = prepared;
+  const { project, region } = config;
+  const labels = standardLabels(config.environment);
+  const bundles = Object.fromEntries(bundleList.map((b) => [b.name, b]));
+
+  const apis = new Apis("apis", { project });
+  const after = { dependsOn: apis.services };
+
+  const identities = new Identities("identities", { project, platform, environment: config.environment }, after);
+  const queues = new Queues("queues", { project, location: region, queues: platform.queues }, after);
+  const storage = new Storage(
+    "storage",
+    {
+      project,
+      location: region,
+      mediaRetentionDays: config.mediaRetentionDays,
+      webOrigins: config.webOrigins,
+      labels,
+      forceDestroy: !config.deletionProtection,
+    },
+    after,
+  );
+  new Firestore(
+    "firestore",
+    {
+      project,
+      location: config.firestoreLocation,
+      platform,
+      rulesPath: options.rulesPath ?? resolve(REPO_ROOT, "firestore.rules"),
+      deletionProtection: config.deletionProtection,
+    },
+    after,
+  );
+  const analytics = new Analytics(
+    "analytics",
+    {
+      project,
+      location: config.datasetLocation,
+      partitionExpirationDays: config.logTableExpirationDays,
+      event: platform.generationEvent,
+      filter: options.logFilter ?? generationLogFilter(),
+      labels,
+      deletionProtection: config.deletionProtection,
+    },
+    after,
+  );
+
+  const functions = new Functions(
+    "functions",
+    {
+      project,
+      region,
+      functions: platform.functions,
+      bundles,
+      serviceAccountEmails: Object.fromEntries(Object.entries(identities.functions).map(([n, sa]) => [n, sa.email])),
+      sourceBucket: storage.sourceBucket.name,
+      buildServiceAccount: identities.builder.name,
+      dockerRepository: pulumi.interpolate`projects/${project}/locations/${region}/repositories/${storage.imageRepository.repositoryId}`,
+      env: {
+        environment: config.environment,
+        project,
+        region,
+        vertexLocation: config.vertexLocation,
+        mediaBucket: storage.mediaBucket.name,
+        tierLimits: config.tierLimits ?? platform.tiers,
+        webOrigins: config.webOrigins,
+        tasksInvokerEmail: identities.tasksInvoker.email,
+        signedUrlTtlSeconds: config.signedUrlTtlSeconds,
+      },
+      labels,
+    },
+    after,
+  );
+
+  const projectInfo = gcp.organizations.getProjectOutput({ projectId: project });
+  // Google creates the Vertex AI service agent lazily; make sure it exists before granting to it.
+  const vertexAgent = new gcp.projects.ServiceIdentity(
+    "vertex-ai-service-agent",
+    { project, service: "aiplatform.googleapis.com" },
+    after,
+  );
+  const account = (sa: gcp.serviceaccount.Account) => ({ member: sa.member, name: sa.name });
+  new IamGrants(
+    "iam",
+    {
+      project,
+      region,
+      grants: planGrants(platform),
+      functionAccounts: Object.fromEntries(Object.entries(identities.functions).map(([n, sa]) => [n, account(sa)])),
+      tasksInvoker: account(identities.tasksInvoker),
+      builder: account(identities.builder),
+      vertexAiServiceAgent: pulumi.interpolate`serviceAccount:service-${projectInfo.number}@gcp-sa-aiplatform.iam.gserviceaccount.com`,
+      logSinkWriter: analytics.sink.writerIdentity,
+      mediaBucket: storage.mediaBucket.name,
+      sourceBucket: storage.sourceBucket.name,
+      imageRepository: storage.imageRepository.repositoryId,
+      queues: Object.fromEntries(Object.entries(queues.queues).map(([n, q]) => [n, q.name])),
+      runServices: Object.fromEntries(
+        Object.entries(functions.functions).map(([n, f]) => [
+          n,
+          f.serviceConfig.apply((s) => s?.service ?? serviceName(n)),
+        ]),
+      ),
+      datasetId: analytics.dataset.datasetId,
+    },
+    { dependsOn: [vertexAgent] },
+  );
+
+  new Alerting(
+    "alerting",
+    {
+      project,
+      email: config.alertEmail,
+      services: platform.functions.map((f) => serviceName(f.name)),
+      queues: platform.queues,
+      labels,
+    },
+    after,
+  );
+
+  return {
+    functionUrls: Object.fromEntries(Object.entries(functions.functions).map(([n, f]) => [n, f.url])),
+    mediaBucket: storage.mediaBucket.name,
+    sourceBucket: storage.sourceBucket.name,
+    dataset: analytics.dataset.datasetId,
+    queues: Object.fromEntries(Object.entries(queues.queues).map(([n, q]) => [n, q.name])),
+    queuePaths: Object.fromEntries(
+      Object.entries(queues.queues).map(([n, q]) => [n, q.name.apply((id) => queuePath(project, region, id))]),
+    ),
+    tasksInvokerEmail: identities.tasksInvoker.email,
+  };
+}

@@ -1,0 +1,25 @@
+// A bad or missing stack config key stops the real program before any resource is declared, with
+// an error naming the fully qualified key (what `pulumi up` would print).
+import { describe, expect, it } from "vitest";
+import { evaluateStack, REPO_ROOT } from "../../scripts/plan/evaluate.ts";
+import { readStackConfig } from "../../scripts/plan/stack-config.ts";
+import { StackConfigError } from "../config.ts";
+
+const dev = readStackConfig(REPO_ROOT, "dev");
+
+describe("the program with a bad stack config", () => {
+  it.each([
+    ["genai-platform:mediaRetentionDays", "0", "must be a positive integer"],
+    ["genai-platform:alertEmail", undefined, "is required"],
+    ["genai-platform:environment", "staging", "must be `dev` or `prod`"],
+    ["genai-platform:webOrigins", '["not a url"]', "0 must be an http(s) origin"],
+    ["gcp:project", "Not_A_Project", "must be a Google Cloud project id"],
+  ])("stops naming %s", async (key, value, message) => {
+    const config: Record<string, string> = { ...dev };
+    if (value === undefined) delete config[key];
+    else config[key] = value;
+    const attempt = evaluateStack({ stack: "dev", config });
+    await expect(attempt).rejects.toBeInstanceOf(StackConfigError);
+    await expect(attempt).rejects.toThrow(`${key}: ${message}`);
+  });
+});

@@ -1,0 +1,284 @@
+// The assertions every stack must satisfy, evaluated on the real program under Pulumi's mocks.
+// dev.test.ts and prod.test.ts each run them for their own stack (one evaluation per file).
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadRuntimeConfig } from "../../functions/src/config/runtime-config.ts";
+import {
+  type FunctionName,
+  generationLogFilter,
+  platform,
+  queueEnvKeys,
+  serviceName,
+} from "../../functions/src/platform/index.ts";
+import type { Program } from "../../scripts/plan/evaluate.ts";
+import { MOCK_PROJECT_NUMBER } from "../../scripts/plan/mocks.ts";
+import { PROJECT_LEVEL_ROLES } from "../grants.ts";
+import { EXPECTED_GRANTS, grantRows } from "./expected-grants.ts";
+import { evaluateForTest, type StackUnderTest, TYPES } from "./harness.ts";
+
+const PRIMITIVE = /^roles\/(owner|editor|viewer)$/;
+const workers = platform.functions.filter((f) => f.trigger === "task");
+const httpsFunctions = platform.functions.filter((f) => f.trigger === "https");
+
+export function describeStack(stack: "dev" | "prod", program?: Program): void {
+  describe(`the ${stack} stack`, () => {
+    let s: StackUnderTest;
+    let project: string;
+    const email = (id: string) => `${id}@${project}.iam.gserviceaccount.com`;
+    const fnResource = (name: string) => s.findResource(TYPES.fn, `functions-${serviceName(name)}`);
+    const env = (name: string) => fnResource(name).inputs.serviceConfig.environmentVariables as Record<string, string>;
+    const members = () => s.resources.filter((r) => /IamMember$|IAMMember$/.test(r.type));
+
+    beforeAll(async () => {
+      s = await evaluateForTest(stack, program);
+      project = s.config["gcp:project"]!;
+    });
+
+    it("creates every expected resource", () => {
+      for (const fn of platform.functions) {
+        s.findResource(TYPES.account, `identities-${fn.serviceAccountId}`);
+        fnResource(fn.name);
+        s.findResource(TYPES.object, `functions-${serviceName(fn.name)}-source`);
+      }
+      s.findResource(TYPES.account, `identities-${platform.tasksInvokerServiceAccountId}`);
+      s.findResource(TYPES.account, "identities-fn-builder");
+      s.findResource(TYPES.repository, "storage-function-images");
+      for (const queue of platform.queues) s.findResource(TYPES.queue, `queues-${queue.name}`);
+      s.findResource(TYPES.bucket, "storage-media");
+      s.findResource(TYPES.bucket, "storage-fn-source");
+      s.findResource(TYPES.database, "firestore-database");
+      expect(s.all(TYPES.index)).toHaveLength(platform.indexes.length);
+      expect(
+        s
+          .all(TYPES.field)
+          .map((f) => f.inputs.collection)
+          .sort(),
+      ).toEqual(
+        platform.collections
+          .filter((c) => "ttlField" in c)
+          .map((c) => c.id)
+          .sort(),
+      );
+      s.findResource(TYPES.ruleset, "firestore-rules");
+      expect(s.findResource(TYPES.release, "firestore-rules-release").inputs.name).toBe("cloud.firestore");
+      s.findResource(TYPES.dataset, "analytics-dataset");
+      s.findResource(TYPES.sink, "analytics-sink");
+      s.findResource(TYPES.table, "analytics-generation-success-rate-daily");
+      s.findResource(TYPES.table, "analytics-generation-latency-daily");
+      s.findResource(TYPES.channel, "alerting-email");
+      expect(s.all(TYPES.alert)).toHaveLength(3);
+      expect(s.all(TYPES.service).map((r) => r.inputs.service)).toContain("cloudtasks.googleapis.com");
+    });
+
+    it("grants exactly the expected roles, each on its narrowest resource", () => {
+      const rows = grantRows(members(), {
+        project,
+        media: `${project}-media`,
+        source: `${project}-fn-source`,
+        dataset: "genai_analytics",
+      });
+      expect([...rows].sort()).toEqual([...EXPECTED_GRANTS].sort());
+    });
+
+    it("never lets anyone act as or mint tokens for every service account of the project", () => {
+      const projectRoles = members()
+        .filter((m) => m.type === TYPES.projectMember)
+        .map((m) => m.inputs.role);
+      expect(projectRoles).not.toContain("roles/iam.serviceAccountUser");
+      expect(projectRoles).not.toContain("roles/iam.serviceAccountTokenCreator");
+    });
+
+    it("grants no primitive role anywhere", () => {
+      const text = JSON.stringify(s.resources);
+      expect(text).not.toMatch(/"roles\/(owner|editor|viewer)"/);
+      for (const m of members()) expect(m.inputs.role).not.toMatch(PRIMITIVE);
+    });
+
+    it("gives every function its own service account and creates no keys", () => {
+      const identities = platform.functions.map((fn) => fnResource(fn.name).inputs.serviceConfig.serviceAccountEmail);
+      expect(new Set(identities).size).toBe(platform.functions.length);
+      for (const fn of platform.functions) {
+        expect(fnResource(fn.name).inputs.serviceConfig.serviceAccountEmail).toBe(email(fn.serviceAccountId));
+      }
+      expect(s.all(TYPES.accountKey)).toEqual([]);
+      expect(s.all(TYPES.hmacKey)).toEqual([]);
+    });
+
+    it.each(workers.map((w) => [w.name]))(
+      "keeps the worker %s internal and invokable only by the tasks identity",
+      (name) => {
+        expect(fnResource(name).inputs.serviceConfig.ingressSettings).toBe("ALLOW_INTERNAL_ONLY");
+        const onService = members().filter((m) => m.type === TYPES.runMember && m.inputs.name === serviceName(name));
+        expect(onService.map((m) => [m.inputs.role, m.inputs.member])).toEqual([
+          ["roles/run.invoker", `serviceAccount:${email(platform.tasksInvokerServiceAccountId)}`],
+        ]);
+      },
+    );
+
+    it.each(httpsFunctions.map((f) => [f.name]))("lets all users invoke the public function %s", (name) => {
+      expect(fnResource(name).inputs.serviceConfig.ingressSettings).toBe("ALLOW_ALL");
+      const onService = members().filter((m) => m.type === TYPES.runMember && m.inputs.name === serviceName(name));
+      expect(onService.map((m) => [m.inputs.role, m.inputs.member])).toEqual([["roles/run.invoker", "allUsers"]]);
+    });
+
+    it("binds project-level roles only from the justified list, and everything else on its resource", () => {
+      const projectRoles = members()
+        .filter((m) => m.type === TYPES.projectMember)
+        .map((m) => m.inputs.role);
+      expect(projectRoles.length).toBeGreaterThan(0);
+      for (const role of projectRoles) expect(Object.keys(PROJECT_LEVEL_ROLES)).toContain(role);
+      for (const m of members().filter((m) => m.inputs.role === "roles/cloudtasks.enqueuer")) {
+        expect(m.type).toBe(TYPES.queueMember);
+      }
+      for (const m of members().filter((m) => String(m.inputs.role).startsWith("roles/storage."))) {
+        expect(m.type).toBe(TYPES.bucketMember);
+        const builder = m.inputs.member === `serviceAccount:${email("fn-builder")}`;
+        expect(m.inputs.bucket).toBe(builder ? `${project}-fn-source` : `${project}-media`);
+      }
+    });
+
+    it("lets only enqueuing functions act as the tasks invoker, and only the signer sign as itself", () => {
+      const actAs = members().filter((m) => m.inputs.role === "roles/iam.serviceAccountUser");
+      const enqueuers = platform.functions.filter((f) => f.access.enqueues.length > 0);
+      expect(actAs.map((m) => m.inputs.member).sort()).toEqual(
+        enqueuers.map((f) => `serviceAccount:${email(f.serviceAccountId)}`).sort(),
+      );
+      for (const m of actAs) {
+        expect(m.type).toBe(TYPES.accountMember);
+        expect(m.inputs.serviceAccountId).toBe(`projects/${project}/serviceAccounts/${email("tasks-invoker")}`);
+      }
+      const signers = members().filter((m) => m.inputs.role === "roles/iam.serviceAccountTokenCreator");
+      const signing = platform.functions.filter((f) => f.access.mediaBucket === "sign");
+      expect(signers).toHaveLength(signing.length);
+      for (const m of signers) {
+        const self = String(m.inputs.member).replace("serviceAccount:", "");
+        expect(m.inputs.serviceAccountId).toBe(`projects/${project}/serviceAccounts/${self}`);
+      }
+    });
+
+    it("lets the Vertex AI service agent write into the media bucket, and the sink write to the dataset only", () => {
+      const agent = `serviceAccount:service-${MOCK_PROJECT_NUMBER}@gcp-sa-aiplatform.iam.gserviceaccount.com`;
+      expect(
+        members()
+          .filter((m) => m.inputs.member === agent)
+          .map((m) => [m.type, m.inputs.role]),
+      ).toEqual([[TYPES.bucketMember, "roles/storage.objectCreator"]]);
+      const writer = members().filter((m) => String(m.inputs.member).includes("gcp-sa-logging"));
+      expect(writer.map((m) => [m.type, m.inputs.role, m.inputs.datasetId])).toEqual([
+        [TYPES.datasetMember, "roles/bigquery.dataEditor", "genai_analytics"],
+      ]);
+    });
+
+    it.each(platform.queues.map((q) => [q.name, q]))(
+      "configures the queue %s exactly as the definition",
+      (name, queue) => {
+        const { inputs } = s.findResource(TYPES.queue, `queues-${name}`);
+        expect(inputs.name).toBe(name);
+        expect(inputs.location).toBe(s.config["gcp:region"]);
+        expect(inputs.rateLimits).toEqual({
+          maxDispatchesPerSecond: queue.maxDispatchesPerSecond,
+          maxConcurrentDispatches: queue.maxConcurrentDispatches,
+        });
+        expect(inputs.retryConfig).toEqual(queue.retry);
+      },
+    );
+
+    it("routes exactly the definition's log event to BigQuery", () => {
+      const sink = s.findResource(TYPES.sink, "analytics-sink").inputs;
+      expect(sink.filter).toBe(generationLogFilter());
+      expect(sink.filter).toContain(platform.generationEvent.eventType);
+      expect(sink.uniqueWriterIdentity).toBe(true);
+      expect(sink.bigqueryOptions).toEqual({ usePartitionedTables: true });
+      expect(sink.destination).toBe(`bigquery.googleapis.com/projects/${project}/datasets/genai_analytics`);
+      const latency = s.findResource(TYPES.table, "analytics-generation-latency-daily").inputs.view.query;
+      expect(latency).toContain("jsonPayload.latencyms");
+      expect(latency).toContain(`jsonPayload.eventtype = '${platform.generationEvent.eventType}'`);
+    });
+
+    it.each(platform.functions.map((f) => [f.name]))(
+      "hands %s an environment its own config parser accepts",
+      (name) => {
+        const parsed = loadRuntimeConfig(name as FunctionName, env(name));
+        expect(parsed.environment).toBe(stack);
+        expect(parsed.project).toBe(project);
+        const fn = platform.functions.find((f) => f.name === name)!;
+        for (const queue of fn.access.enqueues) {
+          const worker = workers.find((w) => w.drains === queue)!;
+          expect(env(name)[queueEnvKeys(queue).workerUrl]).toBe(s.outputs.functionUrls[worker.name]);
+        }
+        if (fn.trigger === "https") {
+          const override = s.config["genai-platform:tierLimits"];
+          expect(parsed.tierLimits).toEqual(override ? JSON.parse(override) : platform.tiers);
+        }
+      },
+    );
+
+    it("deploys every function on nodejs22 from a content-addressed source object", () => {
+      for (const fn of platform.functions) {
+        const { inputs } = fnResource(fn.name);
+        expect(inputs.buildConfig.runtime).toBe("nodejs22");
+        expect(inputs.buildConfig.entryPoint).toBe(fn.name);
+        expect(inputs.buildConfig.serviceAccount).toBe(`projects/${project}/serviceAccounts/${email("fn-builder")}`);
+        expect(inputs.buildConfig.dockerRepository).toBe(
+          `projects/${project}/locations/${s.config["gcp:region"]}/repositories/function-images`,
+        );
+        const object = s.findResource(TYPES.object, `functions-${serviceName(fn.name)}-source`).inputs;
+        expect(object.name).toMatch(new RegExp(`^${serviceName(fn.name)}/${serviceName(fn.name)}-[0-9a-f]{16}\\.zip$`));
+        expect(inputs.buildConfig.source.storageSource.object).toBe(object.name);
+        expect(inputs.serviceConfig.maxInstanceRequestConcurrency).toBe(fn.concurrency);
+        if (fn.concurrency > 1) expect(inputs.serviceConfig.availableCpu).toBe("1");
+      }
+    });
+
+    it("keeps both buckets private, and expires media after the stack's retention", () => {
+      for (const bucket of s.all(TYPES.bucket)) {
+        expect(bucket.inputs.uniformBucketLevelAccess).toBe(true);
+        expect(bucket.inputs.publicAccessPrevention).toBe("enforced");
+      }
+      const media = s.findResource(TYPES.bucket, "storage-media").inputs;
+      expect(media.lifecycleRules[0].condition.age).toBe(Number(s.config["genai-platform:mediaRetentionDays"]));
+      expect(media.cors[0].origins).toEqual(JSON.parse(s.config["genai-platform:webOrigins"]!));
+    });
+
+    it("labels every labelable resource with env and managed-by", () => {
+      const labelled = s.resources.filter((r) => r.inputs.labels !== undefined || r.inputs.userLabels !== undefined);
+      expect(labelled.length).toBeGreaterThan(10);
+      for (const r of s.resources) {
+        if (r.type === TYPES.channel) {
+          expect(r.inputs.userLabels).toMatchObject({ env: stack, "managed-by": "pulumi" });
+          continue;
+        }
+        const labels = r.inputs.labels ?? r.inputs.userLabels;
+        if (
+          [TYPES.fn, TYPES.bucket, TYPES.repository, TYPES.dataset, TYPES.table, TYPES.alert].includes(r.type as never)
+        ) {
+          expect(labels, r.urn).toMatchObject({ env: stack, "managed-by": "pulumi" });
+        }
+      }
+    });
+
+    it("protects Firestore and keeps point-in-time recovery exactly when the stack asks for it", () => {
+      const protect = s.config["genai-platform:deletionProtection"] === "true";
+      const db = s.findResource(TYPES.database, "firestore-database").inputs;
+      expect(db.type).toBe("FIRESTORE_NATIVE");
+      expect(db.locationId).toBe(s.config["genai-platform:firestoreLocation"]);
+      expect(db.deleteProtectionState).toBe(protect ? "DELETE_PROTECTION_ENABLED" : "DELETE_PROTECTION_DISABLED");
+      expect(db.pointInTimeRecoveryEnablement).toBe(
+        protect ? "POINT_IN_TIME_RECOVERY_ENABLED" : "POINT_IN_TIME_RECOVERY_DISABLED",
+      );
+      expect(db.deletionPolicy).toBe(protect ? "ABANDON" : "DELETE");
+    });
+
+    it("exports function URLs, bucket names, the dataset and queue names", () => {
+      expect(Object.keys(s.outputs.functionUrls).sort()).toEqual(platform.functions.map((f) => f.name).sort());
+      expect(s.outputs.mediaBucket).toBe(`${project}-media`);
+      expect(s.outputs.dataset).toBe("genai_analytics");
+      expect(Object.keys(s.outputs.queues).sort()).toEqual(platform.queues.map((q) => q.name).sort());
+      for (const queue of platform.queues) {
+        expect(s.outputs.queuePaths[queue.name]).toBe(
+          `projects/${project}/locations/${s.config["gcp:region"]}/queues/${queue.name}`,
+        );
+      }
+      expect(s.outputs.sourceBucket).toBe(`${project}-fn-source`);
+    });
+  });
+}

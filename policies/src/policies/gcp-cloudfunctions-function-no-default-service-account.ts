@@ -1,0 +1,41 @@
+// Without an explicit identity a function runs as the default compute (Gen 2) or App Engine (Gen 1)
+// service account, which usually holds Editor on the whole project.
+import { z } from "zod";
+import { FUNCTION_TYPES, functionView } from "../functions.ts";
+import { type PackResourcePolicy, readConfig, toPolicyConfigSchema } from "../policy.ts";
+import { isKnown } from "../values.ts";
+
+const NAME = "gcp-cloudfunctions-function-no-default-service-account";
+
+export const configSchema = z.strictObject({
+  /** Email patterns of Google's default identities. */
+  defaultAccountPatterns: z
+    .array(z.string().min(1))
+    .default(["-compute@developer\\.gserviceaccount\\.com$", "@appspot\\.gserviceaccount\\.com$"]),
+});
+
+export const gcpCloudfunctionsFunctionNoDefaultServiceAccount: PackResourcePolicy = {
+  name: NAME,
+  description:
+    "Every function sets its own runtime service account, never the default compute or App Engine account. " +
+    "See https://cloud.google.com/functions/docs/securing/function-identity",
+  url: "https://cloud.google.com/functions/docs/securing/function-identity",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  configSchema: toPolicyConfigSchema(configSchema),
+  configZod: configSchema,
+  validateResource: (args, reportViolation) => {
+    if (!FUNCTION_TYPES.has(args.type)) args.notApplicable("not a Cloud Function");
+    const fn = functionView(args.type, args.props, args.name)!;
+    const { defaultAccountPatterns } = readConfig(NAME, configSchema, args);
+    const email = fn.serviceAccountEmail;
+    if (email === undefined || email === null || email === "") {
+      reportViolation(`function ${fn.name} sets no service account and would run as the default compute account`);
+      return;
+    }
+    if (!isKnown(email) || typeof email !== "string") return;
+    if (defaultAccountPatterns.some((pattern) => new RegExp(pattern).test(email))) {
+      reportViolation(`function ${fn.name} runs as the default account ${email}; give it its own service account`);
+    }
+  },
+};

@@ -1,0 +1,34 @@
+// Memory and timeout multiply into the bill of every request: both stay under the stack's caps.
+import { z } from "zod";
+import { FUNCTION_TYPES, functionView } from "../functions.ts";
+import { type PackResourcePolicy, readConfig, toPolicyConfigSchema } from "../policy.ts";
+
+const NAME = "gcp-cloudfunctions-function-resource-limits";
+
+export const configSchema = z.strictObject({
+  memoryMiB: z.number().positive().default(2048),
+  timeoutSeconds: z.number().int().positive().default(540),
+});
+
+export const gcpCloudfunctionsFunctionResourceLimits: PackResourcePolicy = {
+  name: NAME,
+  description:
+    "Functions' memory and timeout are under the stack's caps. " +
+    "See https://cloud.google.com/functions/docs/configuring/memory and https://cloud.google.com/functions/docs/configuring/timeout",
+  url: "https://cloud.google.com/functions/docs/configuring/memory",
+  severity: "medium",
+  enforcementLevel: "mandatory",
+  configSchema: toPolicyConfigSchema(configSchema),
+  configZod: configSchema,
+  validateResource: (args, reportViolation) => {
+    if (!FUNCTION_TYPES.has(args.type)) args.notApplicable("not a Cloud Function");
+    const fn = functionView(args.type, args.props, args.name)!;
+    const caps = readConfig(NAME, configSchema, args);
+    if (fn.memoryMiB !== undefined && fn.memoryMiB > caps.memoryMiB) {
+      reportViolation(`function ${fn.name}: memory ${fn.memoryMiB} MiB exceeds the cap ${caps.memoryMiB} MiB`);
+    }
+    if (fn.timeoutSeconds !== undefined && fn.timeoutSeconds > caps.timeoutSeconds) {
+      reportViolation(`function ${fn.name}: timeout ${fn.timeoutSeconds}s exceeds the cap ${caps.timeoutSeconds}s`);
+    }
+  },
+};

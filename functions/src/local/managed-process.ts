@@ -16,6 +16,8 @@ export function groupAlive(pgid: number): boolean {
 export interface ManagedProcessOptions extends Pick<SpawnOptions, "env" | "cwd"> {
   /** Name used in error messages. */
   label: string;
+  /** Receives the child's output as it arrives (stdout and stderr), e.g. to forward logs. */
+  onOutput?: (chunk: string) => void;
 }
 
 export class ManagedProcess {
@@ -37,6 +39,7 @@ export class ManagedProcess {
     if (this.child.pid === undefined) throw new Error(`${this.label}: could not start ${command}`);
     this.pgid = this.child.pid;
     const collect = (chunk: Buffer) => {
+      options.onOutput?.(chunk.toString());
       this.output.push(chunk.toString());
       if (this.output.length > 200) this.output.shift();
     };

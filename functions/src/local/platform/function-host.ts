@@ -21,11 +21,13 @@ export async function hostFunction(options: {
   env: Record<string, string>;
   port?: number;
   readyTimeoutMs?: number;
+  onOutput?: (chunk: string) => void;
 }): Promise<HostedFunction> {
   const port = options.port ?? (await freePort());
   const child = new ManagedProcess(process.execPath, [SERVE, options.bundleIndex, options.name, String(port)], {
     label: `function ${options.name}`,
     env: options.env,
+    ...(options.onOutput ? { onOutput: options.onOutput } : {}),
   });
   const url = `http://127.0.0.1:${port}`;
   try {

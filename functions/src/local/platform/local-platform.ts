@@ -24,6 +24,8 @@ export interface LocalPlatformOptions {
   rates?: Partial<Record<QueueName, number>>;
   /** The Vertex stand-in's requests-per-second quota; default unlimited. */
   vertexQuotaPerSecond?: number;
+  /** Makes that quota a token bucket of this size (see startVertexServer). */
+  vertexQuotaBurst?: number;
   /** Polls before a stand-in Veo operation completes; default 3. */
   vertexPollsUntilDone?: number;
   /**
@@ -92,6 +94,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
         : await startVertexServer({
             storageBaseUrl: storage.url,
             ...(options.vertexQuotaPerSecond ? { quotaPerSecond: options.vertexQuotaPerSecond } : {}),
+            ...(options.vertexQuotaBurst ? { quotaBurst: options.vertexQuotaBurst } : {}),
             ...(options.vertexPollsUntilDone ? { pollsUntilDone: options.vertexPollsUntilDone } : {}),
           });
     if (vertex) stoppers.push(() => vertex.stop());

@@ -23,7 +23,8 @@
 //                  SAFETY; Veo -> operation done with raiMediaFilteredCount 1 and a reason.
 //   "[fail]..."    Veo only: the operation ends done with error {code: 13}.
 // Quota: `quotaPerSecond` (default unlimited) admits that many model requests (any model, polls
-//   included) per rolling 1 s window; the rest answer 429 RESOURCE_EXHAUSTED in Google's error JSON.
+//   included) per rolling 1 s window — or, with `quotaBurst`, through a token bucket of that rate
+//   and size; the rest answer 429 RESOURCE_EXHAUSTED in Google's error JSON.
 // Faults (after the quota check): faults.push({model?, status?, delayMs?, safety?, times?}) or
 //   POST /__control/faults with the same JSON (or an array). The first matching fault is used: wait
 //   delayMs, then answer `status` with Google's error JSON, or a safety block (images and agent:
@@ -32,9 +33,11 @@
 //   POST /__control/reset clears faults, stats and the quota window (operations are kept).
 // Errors: unknown path or operation 404, wrong method 405, malformed JSON 400, all as
 //   {"error":{"code","message","status"}}.
+
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { TokenBucket } from "limiter";
 import { MODELS } from "../../platform/index.ts";
 import { agentReply, type GeminiRequest, lastUserText, tokens } from "./agent-script.ts";
 import { FaultQueue, type VertexFault, vertexFaultSchema } from "./faults.ts";
@@ -52,6 +55,13 @@ export interface VertexServerOptions {
   storageBaseUrl?: string;
   /** Model requests admitted per rolling second across all models; default unlimited. */
   quotaPerSecond?: number;
+  /**
+   * With a burst, the quota is a token bucket instead (starting full, `quotaPerSecond` tokens per
+   * second, at most `quotaBurst`): the shape of a provisioned quota that allows short bursts. A
+   * queue with the same rate and burst then never exceeds it, whereas a strict 1 s window would
+   * reject the burst a Cloud Tasks queue legitimately sends after being idle.
+   */
+  quotaBurst?: number;
   /** Model ids; default the platform's MODELS. */
   models?: { image: string; video: string; agent: string };
 }
@@ -185,7 +195,18 @@ export async function startVertexServer(options: VertexServerOptions = {}): Prom
     }
   }
 
+  const bucket =
+    options.quotaPerSecond !== undefined && options.quotaBurst !== undefined
+      ? new TokenBucket({
+          bucketSize: options.quotaBurst,
+          tokensPerInterval: options.quotaPerSecond,
+          interval: "second",
+        })
+      : undefined;
+  if (bucket) bucket.content = bucket.bucketSize;
+
   function overQuota(): boolean {
+    if (bucket) return !bucket.tryRemoveTokens(1);
     if (options.quotaPerSecond === undefined) return false;
     const now = performance.now();
     admitted = admitted.filter((t) => now - t < 1000);

@@ -5,10 +5,10 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startLocalPlatform } from "../functions/src/local/platform/local-platform.ts";
 
-export const STATE_FILE = resolve(import.meta.dirname, "..", ".local", "platform.json");
+const DEFAULT_STATE_FILE = resolve(import.meta.dirname, "..", ".local", "platform.json");
 
 const USAGE = `usage: npm start -- [--port 8080] [--image-rate N] [--video-rate N] [--vertex-quota N]
-                 [--vertex local|real --project <gcp-project>] [--quiet]`;
+                 [--vertex local|real --project <gcp-project>] [--quiet] [--state FILE]`;
 
 const { values } = parseArgs({
   options: {
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     vertex: { type: "string", default: "local" },
     project: { type: "string" },
     quiet: { type: "boolean", default: false },
+    state: { type: "string", default: DEFAULT_STATE_FILE },
     help: { type: "boolean", default: false },
   },
 });
@@ -59,6 +60,7 @@ if (values.vertex === "real" && !values.project) {
 // the metadata server (with --vertex real, only the function processes need credentials).
 process.env.METADATA_SERVER_DETECTION ??= "none";
 
+const STATE_FILE = resolve(values.state);
 const imageRate = positive("image-rate", values["image-rate"]);
 const videoRate = positive("video-rate", values["video-rate"]);
 const vertexQuota = positive("vertex-quota", values["vertex-quota"]);

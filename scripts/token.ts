@@ -5,10 +5,16 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { emulatorIdToken } from "../functions/src/local/auth-emulator.ts";
 
-const STATE_FILE = resolve(import.meta.dirname, "..", ".local", "platform.json");
-const USAGE = "usage: npm run token -- --uid <uid> [--tier free|pro]";
+const USAGE = "usage: npm run token -- --uid <uid> [--tier free|pro] [--state FILE]";
 
-const { values } = parseArgs({ options: { uid: { type: "string" }, tier: { type: "string" } } });
+const { values } = parseArgs({
+  options: {
+    uid: { type: "string" },
+    tier: { type: "string" },
+    state: { type: "string", default: resolve(import.meta.dirname, "..", ".local", "platform.json") },
+  },
+});
+const STATE_FILE = resolve(values.state);
 if (!values.uid || !/^[A-Za-z0-9_-]{1,128}$/.test(values.uid)) {
   console.error(`--uid is required (letters, digits, _ and -)\n${USAGE}`);
   process.exit(2);

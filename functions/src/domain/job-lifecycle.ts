@@ -14,6 +14,11 @@ export interface Delivery {
   executionCount: number;
   /** The queue's maxAttempts, from the platform definition. */
   maxAttempts: number;
+  /**
+   * Unique per received request. Cloud Tasks may deliver the same attempt twice (same headers);
+   * this keeps the duplicate from passing as the lease holder and calling the model again.
+   */
+  deliveryId?: string;
   trace?: string;
 }
 
@@ -26,7 +31,7 @@ export function isFinalAttempt(delivery: Delivery): boolean {
 
 /** Identifies this delivery as a lease holder; a redelivery of the same task is a different owner. */
 export function leaseOwner(delivery: Delivery): string {
-  return `${delivery.taskName}#${delivery.retryCount}`;
+  return `${delivery.taskName}#${delivery.retryCount}${delivery.deliveryId ? `#${delivery.deliveryId}` : ""}`;
 }
 
 export type Claim =

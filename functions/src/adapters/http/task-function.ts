@@ -1,6 +1,7 @@
 // Wraps a worker as a functions-framework HTTP function that accepts only Cloud Tasks deliveries
 // of its own queue (in production ingress and IAM enforce this too), parses the task payload, and
 // turns the use case's outcome into the status Cloud Tasks acts on: 2xx acknowledges, else retry.
+import { randomUUID } from "node:crypto";
 import type { HttpFunction, Request, Response } from "@google-cloud/functions-framework";
 import { type TaskPayload, taskPayloadSchema } from "../../api/schemas.ts";
 import { AppError } from "../../domain/errors.ts";
@@ -53,6 +54,7 @@ function deliveryOf(req: Request, queue: QueueDefinition): Delivery {
     retryCount: count(req.get("x-cloudtasks-taskretrycount")),
     executionCount: count(req.get("x-cloudtasks-taskexecutioncount")),
     maxAttempts: queue.retry.maxAttempts,
+    deliveryId: randomUUID(),
     ...(trace ? { trace } : {}),
   };
 }

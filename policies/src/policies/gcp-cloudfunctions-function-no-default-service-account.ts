@@ -1,11 +1,8 @@
 // Without an explicit identity a function runs as the default compute (Gen 2) or App Engine (Gen 1)
 // service account, which usually holds Editor on the whole project.
 import { z } from "zod";
-import { FUNCTION_TYPES, functionView } from "../functions.ts";
-import { type PackResourcePolicy, readConfig, toPolicyConfigSchema } from "../policy.ts";
+import { functionPolicy } from "../function-policy.ts";
 import { isKnown } from "../values.ts";
-
-const NAME = "gcp-cloudfunctions-function-no-default-service-account";
 
 export const configSchema = z.strictObject({
   /** Email patterns of Google's default identities. */
@@ -14,20 +11,16 @@ export const configSchema = z.strictObject({
     .default(["-compute@developer\\.gserviceaccount\\.com$", "@appspot\\.gserviceaccount\\.com$"]),
 });
 
-export const gcpCloudfunctionsFunctionNoDefaultServiceAccount: PackResourcePolicy = {
-  name: NAME,
+export const gcpCloudfunctionsFunctionNoDefaultServiceAccount = functionPolicy({
+  name: "gcp-cloudfunctions-function-no-default-service-account",
   description:
     "Every function sets its own runtime service account, never the default compute or App Engine account. " +
     "See https://cloud.google.com/functions/docs/securing/function-identity",
   url: "https://cloud.google.com/functions/docs/securing/function-identity",
   severity: "high",
   enforcementLevel: "mandatory",
-  configSchema: toPolicyConfigSchema(configSchema),
-  configZod: configSchema,
-  validateResource: (args, reportViolation) => {
-    if (!FUNCTION_TYPES.has(args.type)) args.notApplicable("not a Cloud Function");
-    const fn = functionView(args.type, args.props, args.name)!;
-    const { defaultAccountPatterns } = readConfig(NAME, configSchema, args);
+  configSchema,
+  check: (fn, { defaultAccountPatterns }, reportViolation) => {
     const email = fn.serviceAccountEmail;
     if (email === undefined || email === null || email === "") {
       reportViolation(`function ${fn.name} sets no service account and would run as the default compute account`);
@@ -38,4 +31,4 @@ export const gcpCloudfunctionsFunctionNoDefaultServiceAccount: PackResourcePolic
       reportViolation(`function ${fn.name} runs as the default account ${email}; give it its own service account`);
     }
   },
-};
+});

@@ -1,10 +1,7 @@
 // An emulator host variable silently points a deployed function at a local emulator (and makes
 // firebase-admin accept unsigned tokens): never in a deployed environment.
 import { z } from "zod";
-import { FUNCTION_TYPES, functionView } from "../functions.ts";
-import { type PackResourcePolicy, readConfig, toPolicyConfigSchema } from "../policy.ts";
-
-const NAME = "gcp-cloudfunctions-function-no-emulator-env";
+import { functionPolicy } from "../function-policy.ts";
 
 export const configSchema = z.strictObject({
   /** Variable names (regular expressions, whole name) that only emulators use. */
@@ -13,20 +10,17 @@ export const configSchema = z.strictObject({
     .default([".*_EMULATOR_HOST", "FUNCTIONS_EMULATOR", "FIREBASE_EMULATOR_HUB"]),
 });
 
-export const gcpCloudfunctionsFunctionNoEmulatorEnv: PackResourcePolicy = {
-  name: NAME,
+export const gcpCloudfunctionsFunctionNoEmulatorEnv = functionPolicy({
+  name: "gcp-cloudfunctions-function-no-emulator-env",
   description:
     "Deployed functions carry no emulator variables (FIRESTORE_EMULATOR_HOST, FIREBASE_AUTH_EMULATOR_HOST, ...). " +
     "See https://firebase.google.com/docs/emulator-suite/connect_firestore#admin_sdks",
   url: "https://firebase.google.com/docs/emulator-suite/connect_firestore#admin_sdks",
   severity: "critical",
   enforcementLevel: "mandatory",
-  configSchema: toPolicyConfigSchema(configSchema),
-  configZod: configSchema,
-  validateResource: (args, reportViolation) => {
-    if (!FUNCTION_TYPES.has(args.type)) args.notApplicable("not a Cloud Function");
-    const fn = functionView(args.type, args.props, args.name)!;
-    const patterns = readConfig(NAME, configSchema, args).deniedPatterns.map((p) => new RegExp(`^(?:${p})$`));
+  configSchema,
+  check: (fn, { deniedPatterns }, reportViolation) => {
+    const patterns = deniedPatterns.map((p) => new RegExp(`^(?:${p})$`));
     for (const [where, env] of [
       ["environment", fn.env],
       ["build environment", fn.buildEnv],
@@ -38,4 +32,4 @@ export const gcpCloudfunctionsFunctionNoEmulatorEnv: PackResourcePolicy = {
       }
     }
   },
-};
+});

@@ -1,10 +1,7 @@
 // Plain environment variables are readable by anyone who can view the function: secrets belong in
 // Secret Manager (secretEnvironmentVariables), never in a *KEY/*SECRET/*TOKEN/*PASSWORD variable.
 import { z } from "zod";
-import { FUNCTION_TYPES, functionView } from "../functions.ts";
-import { type PackResourcePolicy, readConfig, toPolicyConfigSchema } from "../policy.ts";
-
-const NAME = "gcp-cloudfunctions-function-no-plain-secrets";
+import { functionPolicy } from "../function-policy.ts";
 
 export const configSchema = z.strictObject({
   /** Name pattern (regular expression, case-insensitive) of secret-looking variables. */
@@ -13,20 +10,16 @@ export const configSchema = z.strictObject({
   allowedNames: z.array(z.string()).default([]),
 });
 
-export const gcpCloudfunctionsFunctionNoPlainSecrets: PackResourcePolicy = {
-  name: NAME,
+export const gcpCloudfunctionsFunctionNoPlainSecrets = functionPolicy({
+  name: "gcp-cloudfunctions-function-no-plain-secrets",
   description:
     "No secret-looking plain environment variable (*KEY, *SECRET, *TOKEN, *PASSWORD) on a function: use " +
     "secretEnvironmentVariables from Secret Manager. See https://cloud.google.com/functions/docs/configuring/secrets",
   url: "https://cloud.google.com/functions/docs/configuring/secrets",
   severity: "high",
   enforcementLevel: "mandatory",
-  configSchema: toPolicyConfigSchema(configSchema),
-  configZod: configSchema,
-  validateResource: (args, reportViolation) => {
-    if (!FUNCTION_TYPES.has(args.type)) args.notApplicable("not a Cloud Function");
-    const fn = functionView(args.type, args.props, args.name)!;
-    const config = readConfig(NAME, configSchema, args);
+  configSchema,
+  check: (fn, config, reportViolation) => {
     const pattern = new RegExp(config.pattern, "i");
     for (const [where, env] of [
       ["environment", fn.env],
@@ -41,4 +34,4 @@ export const gcpCloudfunctionsFunctionNoPlainSecrets: PackResourcePolicy = {
       }
     }
   },
-};
+});

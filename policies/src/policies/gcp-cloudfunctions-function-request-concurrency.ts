@@ -1,33 +1,26 @@
 // Gen 2 request concurrency decides how many instances a load needs: it is set on purpose, not left
 // to the default, and kept under a cap a single instance can serve.
 import { z } from "zod";
-import { FUNCTION_TYPES, functionView } from "../functions.ts";
-import { type PackResourcePolicy, readConfig, toPolicyConfigSchema } from "../policy.ts";
-
-const NAME = "gcp-cloudfunctions-function-request-concurrency";
+import { functionPolicy } from "../function-policy.ts";
 
 export const configSchema = z.strictObject({
   maxConcurrency: z.number().int().positive().default(1000),
 });
 
-export const gcpCloudfunctionsFunctionRequestConcurrency: PackResourcePolicy = {
-  name: NAME,
+export const gcpCloudfunctionsFunctionRequestConcurrency = functionPolicy({
+  name: "gcp-cloudfunctions-function-request-concurrency",
   description:
     "Gen 2 functions set serviceConfig.maxInstanceRequestConcurrency (at least 1, under the cap). " +
     "See https://cloud.google.com/functions/docs/configuring/concurrency",
   url: "https://cloud.google.com/functions/docs/configuring/concurrency",
   severity: "medium",
   enforcementLevel: "mandatory",
-  configSchema: toPolicyConfigSchema(configSchema),
-  configZod: configSchema,
-  validateResource: (args, reportViolation) => {
-    if (!FUNCTION_TYPES.has(args.type)) args.notApplicable("not a Cloud Function");
-    const fn = functionView(args.type, args.props, args.name)!;
-    const { maxConcurrency } = readConfig(NAME, configSchema, args);
+  configSchema,
+  check: (fn, { maxConcurrency }, reportViolation) => {
     if (fn.concurrency === undefined || fn.concurrency < 1) {
       reportViolation(`function ${fn.name} does not set a request concurrency (maxInstanceRequestConcurrency)`);
     } else if (fn.concurrency > maxConcurrency) {
       reportViolation(`function ${fn.name}: request concurrency ${fn.concurrency} exceeds the cap ${maxConcurrency}`);
     }
   },
-};
+});

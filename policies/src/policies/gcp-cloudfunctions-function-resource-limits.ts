@@ -1,29 +1,22 @@
 // Memory and timeout multiply into the bill of every request: both stay under the stack's caps.
 import { z } from "zod";
-import { FUNCTION_TYPES, functionView } from "../functions.ts";
-import { type PackResourcePolicy, readConfig, toPolicyConfigSchema } from "../policy.ts";
-
-const NAME = "gcp-cloudfunctions-function-resource-limits";
+import { functionPolicy } from "../function-policy.ts";
 
 export const configSchema = z.strictObject({
   memoryMiB: z.number().positive().default(2048),
   timeoutSeconds: z.number().int().positive().default(540),
 });
 
-export const gcpCloudfunctionsFunctionResourceLimits: PackResourcePolicy = {
-  name: NAME,
+export const gcpCloudfunctionsFunctionResourceLimits = functionPolicy({
+  name: "gcp-cloudfunctions-function-resource-limits",
   description:
     "Functions' memory and timeout are under the stack's caps. " +
     "See https://cloud.google.com/functions/docs/configuring/memory and https://cloud.google.com/functions/docs/configuring/timeout",
   url: "https://cloud.google.com/functions/docs/configuring/memory",
   severity: "medium",
   enforcementLevel: "mandatory",
-  configSchema: toPolicyConfigSchema(configSchema),
-  configZod: configSchema,
-  validateResource: (args, reportViolation) => {
-    if (!FUNCTION_TYPES.has(args.type)) args.notApplicable("not a Cloud Function");
-    const fn = functionView(args.type, args.props, args.name)!;
-    const caps = readConfig(NAME, configSchema, args);
+  configSchema,
+  check: (fn, caps, reportViolation) => {
     if (fn.memoryMiB !== undefined && fn.memoryMiB > caps.memoryMiB) {
       reportViolation(`function ${fn.name}: memory ${fn.memoryMiB} MiB exceeds the cap ${caps.memoryMiB} MiB`);
     }
@@ -31,4 +24,4 @@ export const gcpCloudfunctionsFunctionResourceLimits: PackResourcePolicy = {
       reportViolation(`function ${fn.name}: timeout ${fn.timeoutSeconds}s exceeds the cap ${caps.timeoutSeconds}s`);
     }
   },
-};
+});

@@ -1,11 +1,8 @@
 // The daily per-user limits the admission functions enforce (TIER_LIMITS) are the real cost cap of the
 // platform: they stay under the stack's caps for every tier and kind.
 import { z } from "zod";
-import { FUNCTION_TYPES, functionView } from "../functions.ts";
-import { type PackResourcePolicy, readConfig, toPolicyConfigSchema } from "../policy.ts";
+import { functionPolicy } from "../function-policy.ts";
 import { asNumber, asRecord, asString } from "../values.ts";
-
-const NAME = "gcp-cloudfunctions-function-tier-limits";
 
 const kindCaps = z.record(z.string(), z.number().int().positive());
 
@@ -19,20 +16,16 @@ export const configSchema = z.strictObject({
   }),
 });
 
-export const gcpCloudfunctionsFunctionTierLimits: PackResourcePolicy = {
-  name: NAME,
+export const gcpCloudfunctionsFunctionTierLimits = functionPolicy({
+  name: "gcp-cloudfunctions-function-tier-limits",
   description:
     "The per-tier daily limits handed to functions (TIER_LIMITS) are valid JSON and under the stack's caps " +
     "for every tier and kind. See https://cloud.google.com/vertex-ai/generative-ai/docs/quotas",
   url: "https://cloud.google.com/vertex-ai/generative-ai/docs/quotas",
   severity: "high",
   enforcementLevel: "mandatory",
-  configSchema: toPolicyConfigSchema(configSchema),
-  configZod: configSchema,
-  validateResource: (args, reportViolation) => {
-    if (!FUNCTION_TYPES.has(args.type)) args.notApplicable("not a Cloud Function");
-    const fn = functionView(args.type, args.props, args.name)!;
-    const config = readConfig(NAME, configSchema, args);
+  configSchema,
+  check: (fn, config, reportViolation) => {
     const raw = fn.env[config.variable];
     if (raw === undefined) return;
     const text = asString(raw);
@@ -66,4 +59,4 @@ export const gcpCloudfunctionsFunctionTierLimits: PackResourcePolicy = {
       }
     }
   },
-};
+});

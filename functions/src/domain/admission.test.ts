@@ -176,16 +176,29 @@ describe("admitting a generation job", () => {
     expect(names.tasks.map((t) => t.task.taskId)).toEqual([first.job.id]);
   });
 
-  it("never admits more than the limit when one user's requests race", async () => {
+  it("grants at most N of 3N concurrent requests from one user, refusing the rest cleanly", async () => {
+    const limit = LIMITS.free.image;
     const results = await Promise.allSettled(
-      Array.from({ length: 8 }, () => admitJob(deps, { uid: "racer", job: IMAGE })),
+      Array.from({ length: 3 * limit }, () => admitJob(deps, { uid: "racer", job: IMAGE })),
     );
     const admitted = results.filter((r) => r.status === "fulfilled").length;
-    const reasons = results.flatMap((r) => (r.status === "rejected" ? [(r.reason as AppError).code] : []));
-    expect(admitted).toBe(3);
-    expect(new Set(reasons).size).toBeLessThanOrEqual(2);
-    for (const code of reasons) expect(["QUOTA_EXCEEDED", "BUSY"]).toContain(code);
-    expect((await usage("racer"))?.image).toBe(3);
-    expect(await jobCount()).toBe(3);
+    const refusals = results.flatMap((r) => (r.status === "rejected" ? [r.reason as AppError] : []));
+    expect(admitted).toBe(limit);
+    for (const refusal of refusals) {
+      expect(refusal).toBeInstanceOf(AppError);
+      expect(["QUOTA_EXCEEDED", "BUSY"]).toContain(refusal.code);
+      expect([429, 503]).toContain(refusal.status);
+    }
+    expect((await usage("racer"))?.image).toBe(limit);
+    expect(await jobCount()).toBe(limit);
+  });
+
+  it("admits 200 distinct users arriving at once", async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 200 }, (_, i) => admitJob(deps, { uid: `crowd-${i}`, job: IMAGE })),
+    );
+    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    expect(await jobCount()).toBe(200);
+    expect(queue.tasks).toHaveLength(200);
   });
 });

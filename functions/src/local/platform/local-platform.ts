@@ -5,7 +5,13 @@
 import { join } from "node:path";
 import { bundleAll, DEFAULT_BUNDLE_ROOT } from "../../../build/bundle.ts";
 import { functionEnvironment } from "../../config/function-env.ts";
-import { type FunctionName, platform, type QueueName, type TierLimits } from "../../platform/index.ts";
+import {
+  type FunctionDefinition,
+  type FunctionName,
+  platform,
+  type QueueName,
+  type TierLimits,
+} from "../../platform/index.ts";
 import { AuthEmulator } from "../auth-emulator.ts";
 import { FirestoreEmulator, freePort } from "../firestore-emulator.ts";
 import { type StorageServer, startStorageServer } from "../storage/storage-server.ts";
@@ -43,6 +49,10 @@ export interface LocalPlatformOptions {
 }
 
 export interface LocalPlatform {
+  /** URL of the worker draining each queue (reached by the local Cloud Tasks only). */
+  workerUrls: Readonly<Record<string, string>>;
+  /** Tier limits the functions enforce. */
+  tierLimits: TierLimits;
   /** The gateway: `<url>/<functionName>` for every public function. */
   url: string;
   projectId: string;
@@ -118,33 +128,25 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       platform.functions.map(async (fn) => {
         const bundle = bundles.find((b) => b.name === fn.name);
         if (!bundle) throw new Error(`no bundle for ${fn.name}`);
-        const env = functionEnvironment<string>(fn, {
-          environment: "local",
-          project: projectId,
+        const env = localFunctionEnvironment(fn, {
+          projectId,
           region,
-          vertexLocation: "global",
           mediaBucket,
           tierLimits: options.tierLimits ?? platform.tiers,
           webOrigins: options.webOrigins ?? ["http://localhost:5173", "http://127.0.0.1:5173"],
-          tasksInvokerEmail: LOCAL_INVOKER,
-          signedUrlTtlSeconds: 900,
           workerUrls,
-          local: {
-            cloudTasksEndpoint: tasks.endpoint,
-            storageEmulatorHost: storage.url,
-            ...(vertex ? { vertexBaseUrl: vertex.url } : {}),
-          },
+          tasksEndpoint: tasks.endpoint,
+          storageUrl: storage.url,
+          ...(vertex ? { vertexUrl: vertex.url } : {}),
+          firestoreHost: firestore.host,
+          authHost: auth.host,
+          realVertex: options.vertex === "real",
         });
         const hosted = await hostFunction({
           name: fn.name,
           bundleIndex: join(bundle.outDir, "index.js"),
           port: ports.get(fn.name) ?? 0,
-          env: {
-            ...baseEnvironment(options.vertex === "real"),
-            ...env,
-            FIRESTORE_EMULATOR_HOST: firestore.host,
-            FIREBASE_AUTH_EMULATOR_HOST: auth.host,
-          },
+          env,
           onOutput: (chunk) => {
             for (const line of chunk.split("\n")) if (line.trim()) log(fn.name, line);
           },
@@ -166,6 +168,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       firestoreHost: firestore.host,
       authHost: auth.host,
       mediaBucket,
+      workerUrls,
+      tierLimits: options.tierLimits ?? platform.tiers,
       functions,
       tasks,
       vertex,
@@ -178,6 +182,51 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     await stopAll();
     throw error;
   }
+}
+
+export interface LocalParts {
+  projectId: string;
+  region: string;
+  mediaBucket: string;
+  tierLimits: TierLimits;
+  webOrigins: readonly string[];
+  workerUrls: Readonly<Record<string, string>>;
+  tasksEndpoint: string;
+  storageUrl: string;
+  /** Unset: the functions call the real Vertex AI. */
+  vertexUrl?: string;
+  firestoreHost: string;
+  authHost: string;
+  realVertex?: boolean;
+}
+
+/**
+ * The complete environment of a local function process: exactly what infra would set (the same
+ * functionEnvironment), the local endpoints, and the emulator variables the Firebase SDKs read.
+ */
+export function localFunctionEnvironment(fn: FunctionDefinition, parts: LocalParts): Record<string, string> {
+  return {
+    ...baseEnvironment(parts.realVertex === true),
+    ...functionEnvironment<string>(fn, {
+      environment: "local",
+      project: parts.projectId,
+      region: parts.region,
+      vertexLocation: "global",
+      mediaBucket: parts.mediaBucket,
+      tierLimits: parts.tierLimits,
+      webOrigins: parts.webOrigins,
+      tasksInvokerEmail: LOCAL_INVOKER,
+      signedUrlTtlSeconds: 900,
+      workerUrls: parts.workerUrls,
+      local: {
+        cloudTasksEndpoint: parts.tasksEndpoint,
+        storageEmulatorHost: parts.storageUrl,
+        ...(parts.vertexUrl ? { vertexBaseUrl: parts.vertexUrl } : {}),
+      },
+    }),
+    FIRESTORE_EMULATOR_HOST: parts.firestoreHost,
+    FIREBASE_AUTH_EMULATOR_HOST: parts.authHost,
+  };
 }
 
 /** What a function process inherits: PATH and HOME only, plus credentials for real Vertex AI. */

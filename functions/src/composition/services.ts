@@ -9,14 +9,7 @@ import { FirestoreAdmissionStore } from "../adapters/firestore/firestore-admissi
 import { FirestoreJobStore } from "../adapters/firestore/firestore-job-store.ts";
 import { FirestoreUsageReader } from "../adapters/firestore/firestore-usage-reader.ts";
 import { CloudLoggingEventLog } from "../adapters/logging/cloud-logging-event-log.ts";
-import { CloudStorageBlobStore } from "../adapters/storage/cloud-storage-blob-store.ts";
-import { createStorage, fetchLocalSigner } from "../adapters/storage/storage-client.ts";
 import { randomIds, systemClock } from "../adapters/system/system.ts";
-import { createCloudTasksClient } from "../adapters/tasks/cloud-tasks-client.ts";
-import { CloudTasksQueue } from "../adapters/tasks/cloud-tasks-queue.ts";
-import { createGenAi } from "../adapters/vertex/genai-client.ts";
-import { VertexImageModel } from "../adapters/vertex/image-model.ts";
-import { VeoVideoModel } from "../adapters/vertex/video-model.ts";
 import type { RuntimeConfig } from "../config/runtime-config.ts";
 import type { AdmissionDeps } from "../domain/admission.ts";
 import { MODELS, platform } from "../platform/index.ts";
@@ -41,44 +34,73 @@ export function createServices(config: RuntimeConfig) {
   const admissions = lazy(() => new FirestoreAdmissionStore(db()));
   const usage = lazy(() => new FirestoreUsageReader(db()));
 
+  // Cloud Tasks, Vertex AI and Storage SDKs are imported on first use, not at start: most
+  // deployables need one of them or none, and each costs ~100-170 ms of module loading.
   const queue = lazy((): TaskQueue => {
-    const client = createCloudTasksClient(
-      config.local.cloudTasksEndpoint ? { localEndpoint: config.local.cloudTasksEndpoint } : {},
-    );
-    return new CloudTasksQueue({
-      client,
-      queues: config.queues,
-      invokerEmail: required(config.tasksInvokerEmail, "TASKS_INVOKER_EMAIL"),
+    const load = once(async () => {
+      const [{ createCloudTasksClient }, { CloudTasksQueue }] = await Promise.all([
+        import("../adapters/tasks/cloud-tasks-client.ts"),
+        import("../adapters/tasks/cloud-tasks-queue.ts"),
+      ]);
+      const client = await createCloudTasksClient(
+        config.local.cloudTasksEndpoint ? { localEndpoint: config.local.cloudTasksEndpoint } : {},
+      );
+      return new CloudTasksQueue({
+        client,
+        queues: config.queues,
+        invokerEmail: required(config.tasksInvokerEmail, "TASKS_INVOKER_EMAIL"),
+      });
     });
+    return { enqueue: async (name, task) => (await load()).enqueue(name, task) };
   });
 
-  const genai = lazy(() =>
-    createGenAi({
+  const genai = once(async () => {
+    const { createGenAi } = await import("../adapters/vertex/genai-client.ts");
+    return createGenAi({
       project: config.project,
       location: required(config.vertexLocation, "VERTEX_LOCATION"),
       ...(config.local.vertexBaseUrl ? { baseUrl: config.local.vertexBaseUrl } : {}),
-    }),
-  );
-  const imageModel = lazy(
-    (): ImageModel => new VertexImageModel({ genai: genai(), model: MODELS.image, timeoutMs: IMAGE_MODEL_TIMEOUT_MS }),
-  );
-  const videoModel = lazy((): VideoModel => new VeoVideoModel({ genai: genai(), model: MODELS.video }));
-
-  // The local signer is fetched once (the local store hands its key to local functions only).
-  const blobs = lazy((): BlobStore => {
-    const bucket = required(config.mediaBucket, "MEDIA_BUCKET");
-    const emulator = config.local.storageEmulatorHost;
-    if (!emulator) return new CloudStorageBlobStore({ storage: createStorage({ project: config.project }), bucket });
-    const store = fetchLocalSigner(emulator).then(
-      (signer) =>
-        new CloudStorageBlobStore({
-          storage: createStorage({ project: config.project, emulatorBaseUrl: emulator, signer }),
-          bucket,
-        }),
-    );
+    });
+  });
+  const imageModel = lazy((): ImageModel => {
+    const load = once(async () => {
+      const { VertexImageModel } = await import("../adapters/vertex/image-model.ts");
+      return new VertexImageModel({ genai: await genai(), model: MODELS.image, timeoutMs: IMAGE_MODEL_TIMEOUT_MS });
+    });
+    return { generate: async (request, options) => (await load()).generate(request, options) };
+  });
+  const videoModel = lazy((): VideoModel => {
+    const load = once(async () => {
+      const { VeoVideoModel } = await import("../adapters/vertex/video-model.ts");
+      return new VeoVideoModel({ genai: await genai(), model: MODELS.video });
+    });
     return {
-      put: async (path, data, type) => (await store).put(path, data, type),
-      signedReadUrl: async (path, ttl) => (await store).signedReadUrl(path, ttl),
+      start: async (request, options) => (await load()).start(request, options),
+      poll: async (operation, options) => (await load()).poll(operation, options),
+    };
+  });
+
+  const blobs = lazy((): BlobStore => {
+    const load = once(async () => {
+      const [{ CloudStorageBlobStore }, { createStorage, fetchLocalSigner }] = await Promise.all([
+        import("../adapters/storage/cloud-storage-blob-store.ts"),
+        import("../adapters/storage/storage-client.ts"),
+      ]);
+      const bucket = required(config.mediaBucket, "MEDIA_BUCKET");
+      const emulator = config.local.storageEmulatorHost;
+      // The local store hands its signing key to local functions only; deployed ones sign through IAM.
+      const storage = emulator
+        ? createStorage({
+            project: config.project,
+            emulatorBaseUrl: emulator,
+            signer: await fetchLocalSigner(emulator),
+          })
+        : createStorage({ project: config.project });
+      return new CloudStorageBlobStore({ storage, bucket });
+    });
+    return {
+      put: async (path, data, type) => (await load()).put(path, data, type),
+      signedReadUrl: async (path, ttl) => (await load()).signedReadUrl(path, ttl),
     };
   });
 
@@ -107,6 +129,18 @@ export function createServices(config: RuntimeConfig) {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** Memoizes an async factory; a failed attempt is not kept, so the next call tries again. */
+function once<T>(create: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= create().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+}
 
 function required<T>(value: T | undefined, variable: string): T {
   if (value === undefined) throw new Error(`${variable} is not configured for this function`);

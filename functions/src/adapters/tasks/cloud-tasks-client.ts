@@ -1,6 +1,6 @@
 // The one Cloud Tasks client module: builds a CloudTasksClient for production (Application Default
 // Credentials) or for a local server speaking the Cloud Tasks v2 REST API.
-import { CloudTasksClient } from "@google-cloud/tasks";
+import type { CloudTasksClient } from "@google-cloud/tasks";
 import { OAuth2Client } from "google-auth-library";
 
 export interface CloudTasksClientOptions {
@@ -24,7 +24,10 @@ export function parseEndpoint(endpoint: string): { host: string; port: number } 
  * (no grpc-js channel or proto loading on the request path) and it is the SAME code path locally and
  * in the cloud, so what the tests exercise against the local server is what production runs.
  */
-export function createCloudTasksClient(options: CloudTasksClientOptions = {}): CloudTasksClient {
+export async function createCloudTasksClient(options: CloudTasksClientOptions = {}): Promise<CloudTasksClient> {
+  // Imported on first use: the SDK is external to the bundles (it reads its JSON client config from
+  // its package folder), and a static import would load it at every cold start, used or not.
+  const { CloudTasksClient } = await import("@google-cloud/tasks");
   if (!options.localEndpoint) return new CloudTasksClient({ fallback: true });
   const { host, port } = parseEndpoint(options.localEndpoint);
   // The SDK insists on a real google-auth-library client; a static token keeps it off the metadata

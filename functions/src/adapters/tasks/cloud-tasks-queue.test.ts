@@ -37,7 +37,7 @@ async function setup(status: (n: number) => number = () => 200) {
   cleanups.push(server.stop);
   const target = await startTestTarget({ status });
   cleanups.push(target.close);
-  const client = createCloudTasksClient({ localEndpoint: server.endpoint });
+  const client = await createCloudTasksClient({ localEndpoint: server.endpoint });
   cleanups.push(() => client.close());
   const path = queuePath(PROJECT, LOCATION, "image-jobs");
   const queue = new CloudTasksQueue({
@@ -131,7 +131,7 @@ describe("CloudTasksQueue on the local Cloud Tasks server", () => {
     const { target } = await setup();
     const server = await startTasksServer({ project: PROJECT, location: LOCATION, queues: [] });
     cleanups.push(server.stop);
-    const client = createCloudTasksClient({ localEndpoint: server.endpoint });
+    const client = await createCloudTasksClient({ localEndpoint: server.endpoint });
     cleanups.push(() => client.close());
     const queue = new CloudTasksQueue({
       client,
@@ -164,7 +164,7 @@ describe("CloudTasksQueue's deadline on CreateTask", () => {
   it("gives up on a Cloud Tasks endpoint that never answers", async () => {
     const hung = await startTestTarget({ hang: true });
     cleanups.push(hung.close);
-    const client = createCloudTasksClient({ localEndpoint: new URL(hung.url).host });
+    const client = await createCloudTasksClient({ localEndpoint: new URL(hung.url).host });
     cleanups.push(() => client.close());
     const queue = new CloudTasksQueue({
       client,

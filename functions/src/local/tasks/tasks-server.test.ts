@@ -27,7 +27,7 @@ async function setup(rates?: Record<string, number>): Promise<{
   cleanups.push(server.stop);
   const target = await startTestTarget();
   cleanups.push(target.close);
-  const client = createCloudTasksClient({ localEndpoint: server.endpoint });
+  const client = await createCloudTasksClient({ localEndpoint: server.endpoint });
   cleanups.push(() => client.close());
   return { server, client, target };
 }
@@ -94,7 +94,7 @@ describe("the local Cloud Tasks server", () => {
     cleanups.push(server.stop);
     const slowFailing = await startTestTarget({ status: () => 500, holdMs: 100 });
     cleanups.push(slowFailing.close);
-    const client = createCloudTasksClient({ localEndpoint: server.endpoint });
+    const client = await createCloudTasksClient({ localEndpoint: server.endpoint });
     cleanups.push(() => client.close());
     const [created] = await client.createTask({ parent, task: { httpRequest: { url: slowFailing.url } } });
     while (slowFailing.arrivals.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -173,7 +173,7 @@ describe("the local Cloud Tasks server", () => {
     cleanups.push(ok.close);
     const failing = await startTestTarget({ status: () => 500 });
     cleanups.push(failing.close);
-    const client = createCloudTasksClient({ localEndpoint: server.endpoint });
+    const client = await createCloudTasksClient({ localEndpoint: server.endpoint });
     cleanups.push(() => client.close());
 
     await client.createTask({ parent, task: { httpRequest: { url: ok.url } } });

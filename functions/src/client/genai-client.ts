@@ -49,6 +49,8 @@ export type ImageInput = z.input<typeof imageRequestSchema>;
 export type VideoInput = z.input<typeof videoRequestSchema>;
 
 export interface GenAiClient {
+  /** The architecture's `ImageService.generate`: an image from a prompt (plus optional model settings). */
+  generate(prompt: string, options?: GenerateOptions & Omit<ImageInput, "prompt">): Promise<Admitted>;
   generateImage(request: ImageInput, options?: GenerateOptions): Promise<Admitted>;
   generateVideo(request: VideoInput, options?: GenerateOptions): Promise<Admitted>;
   getJob(jobId: string, options?: RequestOptions): Promise<JobView>;
@@ -181,6 +183,15 @@ export function createGenAiClient(options: GenAiClientOptions): GenAiClient {
   }
 
   return {
+    generate: (prompt, opts = {}) => {
+      const { aspectRatio, imageSize, ...callOptions } = opts;
+      const input: ImageInput = {
+        prompt,
+        ...(aspectRatio !== undefined ? { aspectRatio } : {}),
+        ...(imageSize !== undefined ? { imageSize } : {}),
+      };
+      return generate("generateImage", imageRequestSchema, input, callOptions);
+    },
     generateImage: (input, opts = {}) => generate("generateImage", imageRequestSchema, input, opts),
     generateVideo: (input, opts = {}) => generate("generateVideo", videoRequestSchema, input, opts),
     getJob,

@@ -119,7 +119,7 @@ async function runJob(uid: string, prompt: string, t = clientFor(uid)) {
 describe("an image request from the typed client to a signed PNG", () => {
   it("admits, runs and serves the image, and getUsage shows the charge", async () => {
     const { client } = clientFor("ada", { defaultPoll: true });
-    const admitted = await client.generateImage({ prompt: "a lighthouse at dawn", aspectRatio: "16:9" });
+    const admitted = await client.generate("a lighthouse at dawn", { aspectRatio: "16:9" });
     expect(admitted.status).toBe("queued");
     const seen: string[] = [];
     const view = await client.waitFor(admitted.jobId, { onUpdate: (job) => seen.push(job.status) });

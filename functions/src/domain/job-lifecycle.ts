@@ -1,7 +1,8 @@
 // The job state machine's transitions, each one Firestore transaction through the JobStore port:
 // queued → running (with a lease) → succeeded | failed, and running → queued when a retryable
 // failure hands the job back to the queue. Shared by the image and video workers.
-import type { GenerationEvent, JobStore, JobUpdate } from "../ports/index.ts";
+import type { Clock, EventLog, GenerationEvent, JobStore, JobUpdate } from "../ports/index.ts";
+import { ModelError } from "./errors.ts";
 import { isTerminal, type Job, type JobFailure, type JobOutput } from "./job.ts";
 
 /** One delivery of a task, as Cloud Tasks describes it in its request headers. */
@@ -128,4 +129,53 @@ export function jobEvent(
 /** Milliseconds since the job was admitted: the end-to-end latency a user saw. */
 export function sinceAdmission(job: Job, now: Date): number {
   return Math.max(0, now.getTime() - job.createdAt.getTime());
+}
+
+/** The answer to Cloud Tasks when the claim did not hand this delivery the job. */
+export function unclaimed(claim: Exclude<Claim, { type: "claimed" }>): TaskOutcome {
+  if (claim.type === "missing") return { ack: true, reason: "job does not exist (expired or never created)" };
+  if (claim.type === "terminal") return { ack: true, reason: `job already ${claim.job.status}` };
+  return { ack: false, status: 409, reason: "another delivery holds the job's lease" };
+}
+
+/** Model errors say whether they are retryable; anything else (Firestore, Storage, Tasks) is retried. */
+export function describeFailure(error: unknown): { code: string; message: string; retryable: boolean } {
+  if (error instanceof ModelError) return { code: error.code, message: error.message, retryable: error.retryable };
+  return { code: "INTERNAL", message: "the job could not be completed", retryable: true };
+}
+
+/**
+ * Awaits a terminal transition (conditional, so it applies at most once), logs the event it made
+ * and acknowledges the task: `failure` set means the job failed, otherwise it succeeded.
+ */
+export async function conclude(
+  deps: { events: EventLog; clock: Clock },
+  delivery: Delivery,
+  transition: Promise<{ job: Job; changed: boolean } | undefined>,
+  failure?: JobFailure,
+): Promise<TaskOutcome> {
+  const done = await transition;
+  if (!done?.changed) return { ack: true, reason: "finished by another delivery" };
+  const latencyMs = sinceAdmission(done.job, deps.clock.now());
+  if (failure) {
+    deps.events.generation(jobEvent(done.job, "failed", { errorCode: failure.code, latencyMs }, delivery), "ERROR");
+    return { ack: true, reason: `failed ${failure.code}` };
+  }
+  deps.events.generation(jobEvent(done.job, "succeeded", { latencyMs }, delivery));
+  return { ack: true, reason: "succeeded" };
+}
+
+/** Fails a job this delivery holds the lease of (refunding its unit), logs it and acknowledges. */
+export function failOwned(
+  deps: { jobs: JobStore; events: EventLog; clock: Clock },
+  jobId: string,
+  delivery: Delivery,
+  failure: JobFailure,
+): Promise<TaskOutcome> {
+  return conclude(
+    deps,
+    delivery,
+    updateIfOwner(deps.jobs, jobId, delivery, () => fail(failure)),
+    failure,
+  );
 }

@@ -21,18 +21,20 @@ import type {
   VideoModel,
   VideoOperationState,
 } from "../../ports/index.ts";
-import { ModelError } from "../errors.ts";
 import { isTerminal, type Job, type JobFailure } from "../job.ts";
 import {
   claimJob,
+  conclude,
   type Delivery,
+  describeFailure,
   fail,
+  failOwned,
   isFinalAttempt,
   jobEvent,
   requeue,
-  sinceAdmission,
   succeed,
   type TaskOutcome,
+  unclaimed,
   updateIfOwner,
 } from "../job-lifecycle.ts";
 import { JOB_QUEUE } from "../job-routing.ts";
@@ -75,11 +77,10 @@ export async function runVideoJob(deps: VideoJobDeps, payload: TaskPayload, deli
  */
 export async function startVideoJob(deps: VideoJobDeps, jobId: string, delivery: Delivery): Promise<TaskOutcome> {
   const claim = await claimJob(deps.jobs, jobId, delivery, deps.leaseMs);
-  if (claim.type === "missing") return { ack: true, reason: "job does not exist (expired or never created)" };
-  if (claim.type === "terminal") return { ack: true, reason: `job already ${claim.job.status}` };
-  if (claim.type === "leased") return { ack: false, status: 409, reason: "another delivery holds the job's lease" };
+  if (claim.type !== "claimed") return unclaimed(claim);
   const job = claim.job;
-  if (job.kind !== "video") return finish(deps, job, delivery, { code: "WRONG_QUEUE", message: "not a video job" });
+  if (job.kind !== "video")
+    return failOwned(deps, job.id, delivery, { code: "WRONG_QUEUE", message: "not a video job" });
 
   if (job.operationName) {
     // Release the lease this duplicate just took; the operation's polls do not need it.
@@ -188,34 +189,6 @@ function atPoll(job: Job, change: JobUpdate): (current: Job) => JobUpdate | unde
       : undefined;
 }
 
-/** Applies a terminal transition (at most once: `transition` is conditional) and logs it; acks. */
-async function conclude(
-  deps: VideoJobDeps,
-  delivery: Delivery,
-  transition: Promise<{ job: Job; changed: boolean } | undefined>,
-  failure?: JobFailure,
-): Promise<TaskOutcome> {
-  const done = await transition;
-  if (!done?.changed) return { ack: true, reason: "finished by another delivery" };
-  const latencyMs = sinceAdmission(done.job, deps.clock.now());
-  if (failure) {
-    deps.events.generation(jobEvent(done.job, "failed", { errorCode: failure.code, latencyMs }, delivery), "ERROR");
-    return { ack: true, reason: `failed ${failure.code}` };
-  }
-  deps.events.generation(jobEvent(done.job, "succeeded", { latencyMs }, delivery));
-  return { ack: true, reason: "succeeded" };
-}
-
-/** Fails the job from `start` while this delivery holds its lease. */
-function finish(deps: VideoJobDeps, job: Job, delivery: Delivery, failure: JobFailure): Promise<TaskOutcome> {
-  return conclude(
-    deps,
-    delivery,
-    updateIfOwner(deps.jobs, job.id, delivery, () => fail(failure)),
-    failure,
-  );
-}
-
 /**
  * A model call failed. Retryable failures answer non-2xx so Cloud Tasks retries the same step (a
  * start hands the job back to the queue first), except on the final attempt, which fails the job.
@@ -227,21 +200,15 @@ async function modelFailure(
   error: unknown,
   onRetry?: () => JobUpdate,
 ): Promise<TaskOutcome> {
-  const failure = describe(error);
+  const failure = describeFailure(error);
   if (failure.retryable && !isFinalAttempt(delivery)) {
     const back = onRetry ? await updateIfOwner(deps.jobs, job.id, delivery, onRetry) : undefined;
     deps.events.generation(jobEvent(back?.job ?? job, "retrying", { errorCode: failure.code }, delivery), "WARNING");
     return { ack: false, status: 503, reason: `retryable failure ${failure.code}` };
   }
   const final = { code: failure.code, message: failure.message };
-  if (onRetry) return finish(deps, job, delivery, final);
+  if (onRetry) return failOwned(deps, job.id, delivery, final);
   return conclude(deps, delivery, deps.jobs.update(job.id, atPoll(job, fail(final))), final);
-}
-
-/** Model errors say whether they are retryable; anything else (Firestore, Tasks) is retried. */
-function describe(error: unknown): { code: string; message: string; retryable: boolean } {
-  if (error instanceof ModelError) return { code: error.code, message: error.message, retryable: error.retryable };
-  return { code: "INTERNAL", message: "the video job could not be advanced", retryable: true };
 }
 
 /** The object path of a Veo output URI, when it lies under the job's own prefix. */

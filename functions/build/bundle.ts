@@ -6,6 +6,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { serviceName } from "../src/platform/index.ts";
 
 /** What the bundler needs to know about a deployable (a subset of the definition's function). */
 export interface Deployable {
@@ -86,11 +87,6 @@ interface Manifest {
 
 const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
 
-/** `generateImage` -> `generate-image` (matches the Cloud Run service name). */
-export function kebab(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
-
 let pinned: Record<string, string> | undefined;
 async function externalVersions(): Promise<Record<string, string>> {
   if (pinned === undefined) {
@@ -110,7 +106,7 @@ async function externalVersions(): Promise<Record<string, string>> {
 
 function packageJson(fn: Deployable, versions: Record<string, string>): string {
   const pkg = {
-    name: `genai-platform-${kebab(fn.name)}`,
+    name: `genai-platform-${serviceName(fn.name)}`,
     private: true,
     type: "module",
     main: "index.js",
@@ -299,7 +295,7 @@ export async function bundleDeployables(
     jobs.map(async (job, i) => {
       const manifest = previous[i] ?? fresh.get(job)!;
       const bytes = manifest.sizes["index.js"] ?? 0;
-      const objectName = `${kebab(job.fn.name)}-${manifest.hash.slice(0, 16)}.zip`;
+      const objectName = `${serviceName(job.fn.name)}-${manifest.hash.slice(0, 16)}.zip`;
       return {
         name: job.fn.name,
         outDir: job.outDir,
@@ -325,7 +321,7 @@ export async function bundleAll(
   options: Omit<BundleOptions, "outDir"> = {},
 ): Promise<BundleResult[]> {
   return bundleDeployables(
-    fns.map((fn) => ({ fn, outDir: join(outRoot, kebab(fn.name)) })),
+    fns.map((fn) => ({ fn, outDir: join(outRoot, serviceName(fn.name)) })),
     options,
   );
 }

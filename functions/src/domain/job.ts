@@ -1,6 +1,6 @@
 // A generation job as the domain sees it; the Firestore adapter maps it to `jobs/{id}` documents.
 import type { ImageRequest, JobKind, JobStatus, VideoRequest } from "../api/schemas.ts";
-import type { TierName, UsageKind } from "../platform/index.ts";
+import type { TierName } from "../platform/index.ts";
 
 export interface JobOutput {
   /** Object path in the media bucket, e.g. `users/{uid}/images/{jobId}.png`. */
@@ -47,11 +47,6 @@ export interface Job {
   refunded: boolean;
   idempotencyKey?: string;
   trace?: string;
-}
-
-/** The usage kind a job charges. */
-export function usageKindOf(kind: JobKind): UsageKind {
-  return kind;
 }
 
 export function isTerminal(status: JobStatus): boolean {

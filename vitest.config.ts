@@ -1,35 +1,58 @@
-// One vitest run over every workspace. The functions project shares one Firestore emulator,
-// started and stopped by its global setup.
+// One vitest run over every package. The functions project shares one Firestore emulator,
+// started and stopped by its global setup; every project keeps Google libraries off the metadata
+// server.
 import { defineConfig } from "vitest/config";
+
+const setupFiles = [new URL("./functions/test/setup-env.ts", import.meta.url).pathname];
 
 export default defineConfig({
   test: {
     projects: [
+      { test: { name: "definition", root: "definition", include: ["src/**/*.test.ts"] } },
+      { test: { name: "client", root: "client", include: ["src/**/*.test.ts"] } },
       {
         test: {
           name: "functions",
           root: "functions",
-          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          include: ["src/**/*.test.ts", "test/**/*.test.ts", "build/**/*.test.ts"],
           globalSetup: ["test/global-setup.ts"],
-          setupFiles: ["test/setup-env.ts"],
+          setupFiles,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
       },
       {
         test: {
-          name: "policies",
-          root: "policies",
-          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          name: "local",
+          root: "local",
+          include: ["src/**/*.test.ts"],
+          setupFiles,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      { test: { name: "policies", root: "policies", include: ["src/**/*.test.ts", "test/**/*.test.ts"] } },
+      {
+        test: {
+          name: "infra",
+          root: "infra",
+          include: ["**/*.test.ts"],
+          exclude: ["**/node_modules/**"],
+          testTimeout: 60_000,
         },
       },
       {
         test: {
-          name: "infra",
-          include: ["infra/**/*.test.ts", "scripts/**/*.test.ts"],
+          name: "scripts",
+          root: "scripts",
+          include: ["**/*.test.ts"],
+          exclude: ["**/node_modules/**"],
+          setupFiles,
           testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
+      { test: { name: "repository", root: ".", include: ["tools/**/*.test.ts"] } },
     ],
   },
 });

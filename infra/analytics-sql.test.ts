@@ -1,5 +1,5 @@
+import { platform } from "@genai-platform/definition";
 import { describe, expect, it } from "vitest";
-import { platform } from "../functions/src/platform/index.ts";
 import { LOG_TABLE, latencyViewSql, logColumn, successRateViewSql } from "./analytics-sql.ts";
 
 const event = platform.generationEvent;

@@ -2,7 +2,7 @@
 // from the definition's log event: BigQuery log export lowercases structured-payload field names
 // (jsonPayload.latencyMs -> jsonPayload.latencyms), and names the table after the log
 // (run.googleapis.com/stdout -> run_googleapis_com_stdout; partitioned tables carry no date suffix).
-import type { LogEventDefinition } from "../functions/src/platform/index.ts";
+import type { LogEventDefinition } from "@genai-platform/definition";
 
 /** Table the sink writes Cloud Run functions' structured stdout lines to. */
 export const LOG_TABLE = "run_googleapis_com_stdout";

@@ -1,8 +1,9 @@
 // The stack's configuration, read from Pulumi config and validated with zod before any resource
 // exists: a bad or missing key stops the program with one error naming that key.
+
+import { type TierLimits, tierLimitsSchema } from "@genai-platform/definition";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { type TierLimits, tierLimitsSchema } from "../functions/src/platform/index.ts";
 
 /** Pulumi project name: the namespace of this program's own config keys. */
 export const PROJECT_NAMESPACE = "genai-platform";

@@ -1,6 +1,6 @@
 // Who needs which role on which resource, derived from each function's access in the platform
 // definition. Pure data: the IamGrants component turns it into *IamMember resources in one place.
-import type { FunctionDefinition } from "../functions/src/platform/index.ts";
+import type { FunctionDefinition } from "@genai-platform/definition";
 import type { Platform } from "./labels.ts";
 
 /** Whom a grant is for. */

@@ -2,15 +2,10 @@
 // index.ts runs it under Pulumi; the offline plan and the tests run it under Pulumi's mocks.
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { platform as definedPlatform, generationLogFilter, queuePath, serviceName } from "@genai-platform/definition";
+import { type BundleResult, bundleAll, DEFAULT_BUNDLE_ROOT } from "@genai-platform/functions/bundle";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { type BundleResult, bundleAll, DEFAULT_BUNDLE_ROOT } from "../functions/build/bundle.ts";
-import {
-  platform as definedPlatform,
-  generationLogFilter,
-  queuePath,
-  serviceName,
-} from "../functions/src/platform/index.ts";
 import { Alerting } from "./components/alerting.ts";
 import { Analytics } from "./components/analytics.ts";
 import { Apis } from "./components/apis.ts";
@@ -27,7 +22,7 @@ import { type Platform, standardLabels } from "./labels.ts";
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 export interface ProgramOptions {
-  /** The definition to provision. Default: the validated module in functions/src/platform. */
+  /** The definition to provision. Default: the validated `@genai-platform/definition`. */
   platform?: Platform;
   /** Where bundles are written and cached. Default: node_modules/.cache/genai-platform/bundles. */
   bundleRoot?: string;

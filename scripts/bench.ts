@@ -4,9 +4,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { runColdStart } from "./bench/coldstart.ts";
-import { defaultRate, type HerdSide, runHerd } from "./bench/herd.ts";
-import { round, table } from "./bench/stats.ts";
+import { runColdStart } from "@genai-platform/local/bench/coldstart.ts";
+import { defaultRate, type HerdSide, runHerd } from "@genai-platform/local/bench/herd.ts";
+import { round, table } from "@genai-platform/local/bench/stats.ts";
 
 const USAGE = `usage: npm run bench -- herd [--users 1000] [--rate R] [--json FILE]
        npm run bench -- coldstart [--runs 5] [--json FILE]`;

@@ -3,7 +3,7 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { startLocalPlatform } from "../functions/src/local/platform/local-platform.ts";
+import { startLocalPlatform } from "@genai-platform/local/platform/local-platform.ts";
 
 const DEFAULT_STATE_FILE = resolve(import.meta.dirname, "..", ".local", "platform.json");
 

@@ -5,9 +5,9 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { CHANGED_QUEUE, CHANGED_RATE, MANDATORY_MESSAGE } from "@genai-platform/infra/plan/fixtures/values.ts";
+import type { Snapshot } from "@genai-platform/policies/snapshot.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Snapshot } from "../policies/src/snapshot.ts";
-import { CHANGED_QUEUE, CHANGED_RATE, MANDATORY_MESSAGE } from "./plan/fixtures/values.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -56,7 +56,7 @@ describe("the offline plan", () => {
   });
 
   it("prints every violation with its enforcement level and fails on a mandatory one", async () => {
-    const violating = await plan("scripts/plan/fixtures/violating-plan.ts", []);
+    const violating = await plan("infra/plan/fixtures/violating-plan.ts", []);
     expect(violating.code).toBe(1);
     expect(violating.stdout).toMatch(/test-mandatory\s+mandatory\s+queues-image-jobs\s+/);
     expect(violating.stdout).toContain(MANDATORY_MESSAGE);
@@ -88,12 +88,7 @@ describe("the offline plan", () => {
   }, 120_000);
 
   it("shows exactly the changed queue rate (and the backlog threshold derived from it)", async () => {
-    const changed = await plan("scripts/plan/fixtures/changed-rate-plan.ts", [
-      "--stack",
-      "dev",
-      "--diff",
-      snapshotPath,
-    ]);
+    const changed = await plan("infra/plan/fixtures/changed-rate-plan.ts", ["--stack", "dev", "--diff", snapshotPath]);
     expect(changed.stderr).toBe("");
     const diff = changed.stdout.slice(changed.stdout.indexOf("Changes against the earlier snapshot"));
     expect(diff.split("\n").filter((l) => l.trim() !== "")).toEqual([

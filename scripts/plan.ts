@@ -2,9 +2,9 @@
 // Pulumi program under mocks (no credentials, no Pulumi CLI), runs the policy pack, and prints
 // what a reviewer needs. Exits 1 on a mandatory policy violation, 2 when the plan cannot be made.
 import { parseArgs } from "node:util";
-import { platform } from "../functions/src/platform/index.ts";
-import { evaluateSnapshot } from "../policies/src/evaluate.ts";
-import { runPlan, STACKS } from "./plan/run.ts";
+import { platform } from "@genai-platform/definition";
+import { runPlan, STACKS } from "@genai-platform/infra/plan/run.ts";
+import { evaluateSnapshot } from "@genai-platform/policies/evaluate.ts";
 
 const USAGE = "usage: node scripts/plan.ts --stack <dev|prod> [--json FILE] [--diff FILE]";
 

@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { emulatorIdToken } from "../functions/src/local/auth-emulator.ts";
+import { emulatorIdToken } from "@genai-platform/local/auth-emulator.ts";
 
 const USAGE = "usage: npm run token -- --uid <uid> [--tier free|pro] [--state FILE]";
 

@@ -3,10 +3,10 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { serviceName } from "@genai-platform/definition";
 import * as esbuild from "esbuild";
-import { serviceName } from "../src/platform/index.ts";
 
 /** What the bundler needs to know about a deployable (a subset of the definition's function). */
 export interface Deployable {
@@ -37,6 +37,8 @@ export interface BundleResult {
   bytes: number;
   /** True when the previous build was reused because no input changed. */
   cached: boolean;
+  /** Every module in `index.js`, as esbuild's metafile lists it, relative to the repository root. */
+  inputs: string[];
 }
 
 export class BundleError extends Error {
@@ -49,6 +51,9 @@ export class BundleError extends Error {
 }
 
 const FUNCTIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const REPO_DIR = resolve(FUNCTIONS_DIR, "..");
+/** The repository's packages whose code may be deployed; the rest (local/, infra/, …) never is. */
+const DEPLOYABLE_PACKAGES = ["definition", "client", "functions"] as const;
 const FRAMEWORK = "@google-cloud/functions-framework";
 /**
  * Packages left out of the bundle and installed by the Cloud Functions build from the pinned
@@ -174,6 +179,24 @@ async function reusable(rootDir: string, outDir: string, key: string): Promise<M
   return manifest;
 }
 
+/**
+ * Refuses a bundle that pulls in code from a package that is never deployed (the local platform,
+ * infra, scripts): what esbuild's metafile lists as an input is exactly what ships.
+ */
+function assertDeployableInputs(functionName: string, rootDir: string, inputs: readonly string[]): void {
+  const allowed = [rootDir, ...DEPLOYABLE_PACKAGES.map((name) => join(REPO_DIR, name))];
+  for (const input of inputs) {
+    const path = resolve(rootDir, input);
+    const inRepo = path.startsWith(REPO_DIR + sep);
+    if (!inRepo || path.split(sep).includes("node_modules")) continue;
+    if (allowed.some((dir) => path === dir || path.startsWith(dir + sep))) continue;
+    throw new BundleError(
+      functionName,
+      `bundles ${relative(REPO_DIR, path)}, which is not part of a deployable package (${DEPLOYABLE_PACKAGES.join(", ")})`,
+    );
+  }
+}
+
 interface Job {
   fn: Deployable;
   entry: string;
@@ -226,6 +249,7 @@ async function buildJobs(
       const code = built.outputFiles.find((f) => f.path === outPath);
       const meta = Object.entries(built.metafile.outputs).find(([path]) => resolve(rootDir, path) === outPath)?.[1];
       if (!code || !meta) throw new BundleError(job.fn.name, "esbuild produced no index.js");
+      assertDeployableInputs(job.fn.name, rootDir, Object.keys(meta.inputs));
       // Written aside and moved into place, so a concurrent run (the plan and tests share the
       // cache) never sees a half-written bundle.
       const staging = `${job.outDir}.staging-${process.pid}-${i}`;
@@ -304,6 +328,7 @@ export async function bundleDeployables(
         files: OUTPUT_FILES,
         bytes,
         cached: previous[i] !== undefined,
+        inputs: Object.keys(manifest.inputs).map((input) => relative(REPO_DIR, resolve(rootDir, input))),
       };
     }),
   );
@@ -335,7 +360,7 @@ async function main(argv: string[]): Promise<void> {
     args: argv,
     options: { all: { type: "boolean" }, function: { type: "string", multiple: true }, out: { type: "string" } },
   });
-  const { platform } = await import("../src/platform/index.ts");
+  const { platform } = await import("@genai-platform/definition");
   const wanted = values.all ? platform.functions : platform.functions.filter((f) => values.function?.includes(f.name));
   if (wanted.length === 0) throw new Error("usage: bundle.ts (--all | --function NAME...) [--out DIR]");
   const results = await bundleAll(wanted, resolve(values.out ?? "dist"));

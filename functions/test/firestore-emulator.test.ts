@@ -1,5 +1,5 @@
+import { FirestoreEmulator, groupAlive } from "@genai-platform/local/firestore-emulator.ts";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { FirestoreEmulator, groupAlive } from "../src/local/firestore-emulator.ts";
 import { testFirestore } from "./firestore.ts";
 
 describe("the Firestore emulator harness", () => {

@@ -1,10 +1,10 @@
 // Firestore for tests: a firebase-admin instance on the shared emulator, in a project id of the
 // test file's own, plus a way to wipe that project between tests.
 import { createHash } from "node:crypto";
+import { clearEmulatorProject } from "@genai-platform/local/firestore-emulator.ts";
 import { type App, deleteApp, initializeApp } from "firebase-admin/app";
 import { type Firestore, getFirestore } from "firebase-admin/firestore";
 import { inject } from "vitest";
-import { clearEmulatorProject } from "../src/local/firestore-emulator.ts";
 
 export interface TestFirestore {
   projectId: string;

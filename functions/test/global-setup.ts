@@ -1,7 +1,8 @@
 // Starts one Firestore emulator for the whole functions test run and stops it afterwards, even
 // when tests fail. Each test file works in its own project id, so files never see each other.
+
+import { FirestoreEmulator } from "@genai-platform/local/firestore-emulator.ts";
 import type { TestProject } from "vitest/node";
-import { FirestoreEmulator } from "../src/local/firestore-emulator.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {

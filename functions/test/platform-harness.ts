@@ -4,18 +4,6 @@
 // and Cloud Storage servers — through the production adapters. Tokens carry real signatures.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type HttpFunction, http } from "@google-cloud/functions-framework";
-import { getTestServer } from "@google-cloud/functions-framework/testing";
-import { deleteApp, getApps } from "firebase-admin/app";
-import { vi } from "vitest";
-import { createServices, type Services } from "../src/composition/services.ts";
-import { functionEnvironment } from "../src/config/function-env.ts";
-import { loadRuntimeConfig } from "../src/config/runtime-config.ts";
-import type { DispatchOutcome } from "../src/local/dispatcher/queue-dispatcher.ts";
-import { type Gateway, startGateway } from "../src/local/platform/gateway.ts";
-import { type StorageServer, startStorageServer } from "../src/local/storage/storage-server.ts";
-import { startTasksServer, type TasksServer } from "../src/local/tasks/tasks-server.ts";
-import { startVertexServer, type VertexServer, type VertexServerOptions } from "../src/local/vertex/vertex-server.ts";
 import {
   type FunctionName,
   getFunction,
@@ -24,7 +12,23 @@ import {
   type QueueDefinition,
   type QueueName,
   type TierLimits,
-} from "../src/platform/index.ts";
+} from "@genai-platform/definition";
+import { functionEnvironment } from "@genai-platform/definition/function-env";
+import { loadRuntimeConfig } from "@genai-platform/definition/runtime-config";
+import type { DispatchOutcome } from "@genai-platform/local/dispatcher/queue-dispatcher.ts";
+import { type Gateway, startGateway } from "@genai-platform/local/platform/gateway.ts";
+import { type StorageServer, startStorageServer } from "@genai-platform/local/storage/storage-server.ts";
+import { startTasksServer, type TasksServer } from "@genai-platform/local/tasks/tasks-server.ts";
+import {
+  startVertexServer,
+  type VertexServer,
+  type VertexServerOptions,
+} from "@genai-platform/local/vertex/vertex-server.ts";
+import { type HttpFunction, http } from "@google-cloud/functions-framework";
+import { getTestServer } from "@google-cloud/functions-framework/testing";
+import { deleteApp, getApps } from "firebase-admin/app";
+import { vi } from "vitest";
+import { createServices, type Services } from "../src/composition/services.ts";
 import { type TestFirestore, testFirestore } from "./firestore.ts";
 import { type IdTokens, startIdTokens } from "./id-tokens.ts";
 

@@ -1,6 +1,6 @@
 // A TaskQueue that records what was enqueued and can be told to fail: for domain tests that assert
 // on the task a use case creates. Flows that need delivery use the local Cloud Tasks server instead.
-import type { QueueName } from "../src/platform/index.ts";
+import type { QueueName } from "@genai-platform/definition";
 import type { TaskQueue, TaskRequest } from "../src/ports/index.ts";
 
 export class RecordingQueue implements TaskQueue {

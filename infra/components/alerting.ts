@@ -1,8 +1,9 @@
 // Alerts to the configured address: function 5xx rate, Cloud Tasks failed attempts, and queue
 // backlog (more than `backlogSeconds` of work waiting at the queue's provisioned rate).
+
+import type { QueueDefinition } from "@genai-platform/definition";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import type { QueueDefinition } from "../../functions/src/platform/index.ts";
 
 export interface AlertingArgs {
   /** Project of the channel and policies. */

@@ -1,8 +1,9 @@
 // Generation events into BigQuery: a dataset with expiring partitions, a log sink whose filter is
 // derived from the definition's log event, and views for success rate and latency per model and day.
+
+import type { LogEventDefinition } from "@genai-platform/definition";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import type { LogEventDefinition } from "../../functions/src/platform/index.ts";
 import { latencyViewSql, successRateViewSql } from "../analytics-sql.ts";
 
 export interface AnalyticsArgs {

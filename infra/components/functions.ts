@@ -1,14 +1,15 @@
 // The Cloud Functions (Gen 2, nodejs22): each deployable's bundle uploaded under a content-hashed
 // object name, its own identity, limits and ingress, and the environment its config parser requires.
-import * as gcp from "@pulumi/gcp";
-import * as pulumi from "@pulumi/pulumi";
-import type { BundleResult } from "../../functions/build/bundle.ts";
+
+import { type FunctionDefinition, serviceName } from "@genai-platform/definition";
 import {
   type FunctionEnvContext,
   functionEnvironment,
   predictedFunctionUrl,
-} from "../../functions/src/config/function-env.ts";
-import { type FunctionDefinition, serviceName } from "../../functions/src/platform/index.ts";
+} from "@genai-platform/definition/function-env";
+import type { BundleResult } from "@genai-platform/functions/bundle";
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
 
 export interface FunctionsArgs {
   /** Project the functions run in. */

@@ -1,7 +1,8 @@
 // Cloud Tasks queues exactly as the platform definition declares them.
+
+import type { QueueDefinition } from "@genai-platform/definition";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import type { QueueDefinition } from "../../functions/src/platform/index.ts";
 
 export interface QueuesArgs {
   /** Project the queues live in. */

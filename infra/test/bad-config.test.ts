@@ -1,9 +1,9 @@
 // A bad or missing stack config key stops the real program before any resource is declared, with
 // an error naming the fully qualified key (what `pulumi up` would print).
 import { describe, expect, it } from "vitest";
-import { evaluateStack, REPO_ROOT } from "../../scripts/plan/evaluate.ts";
-import { readStackConfig } from "../../scripts/plan/stack-config.ts";
 import { StackConfigError } from "../config.ts";
+import { evaluateStack, REPO_ROOT } from "../plan/evaluate.ts";
+import { readStackConfig } from "../plan/stack-config.ts";
 
 const dev = readStackConfig(REPO_ROOT, "dev");
 

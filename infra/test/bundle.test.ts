@@ -5,8 +5,9 @@ import { cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { platform } from "@genai-platform/definition";
+import { BundleError, bundleAll, bundleDeployable } from "@genai-platform/functions/bundle";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BundleError, bundleDeployable } from "../../functions/build/bundle.ts";
 
 const FIXTURE = resolve(import.meta.dirname, "fixtures", "bundle");
 const hello = { name: "hello", entryPoint: "src/entries/hello.ts" };
@@ -78,5 +79,43 @@ describe("bundleDeployable", () => {
     const attempt = bundleDeployable(missing, { rootDir: root, outDir: join(work, "f") });
     await expect(attempt).rejects.toBeInstanceOf(BundleError);
     await expect(attempt).rejects.toThrow(/function videoWorker: entry point .*no-such-worker\.ts does not exist/);
+  });
+
+  it("refuses a bundle that pulls in code from the local platform, naming the file", async () => {
+    const localModule = resolve("local/src/storage/crc32c.ts");
+    await writeFile(
+      join(root, "src/entries/leaky.ts"),
+      `import { crc32c } from ${JSON.stringify(localModule)};\nexport const sum = crc32c(Buffer.from("x"));\n`,
+    );
+    const leaky = { name: "leakyWorker", entryPoint: "src/entries/leaky.ts" };
+    const attempt = bundleDeployable(leaky, { rootDir: root, outDir: join(work, "g") });
+    await expect(attempt).rejects.toBeInstanceOf(BundleError);
+    await expect(attempt).rejects.toThrow(
+      /function leakyWorker: bundles local\/src\/storage\/crc32c\.ts, which is not part of a deployable package/,
+    );
+  });
+});
+
+describe("the deployed bundles", () => {
+  it("contain code from the definition, client and functions packages and node_modules only", async () => {
+    const out = await mkdtemp(join(tmpdir(), "bundles-"));
+    try {
+      const results = await bundleAll(platform.functions, out);
+      expect(results.map((r) => r.name)).toEqual(platform.functions.map((f) => f.name));
+      for (const result of results) {
+        const packages = new Set(
+          result.inputs.map((input) =>
+            input.split("/").includes("node_modules") ? "node_modules" : input.split("/")[0],
+          ),
+        );
+        expect(
+          [...packages].filter((p) => !["definition", "client", "functions", "node_modules"].includes(p!)),
+        ).toEqual([]);
+        expect(result.inputs.some((input) => input.startsWith("functions/src/entries/"))).toBe(true);
+        expect(result.inputs.some((input) => input.startsWith("definition/src/"))).toBe(true);
+      }
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 });

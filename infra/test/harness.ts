@@ -1,9 +1,9 @@
 // Evaluates the real program for a stack under Pulumi's mocks (as the offline plan does) and
 // gives tests a finder over the recorded resources. Pulumi's runtime state is global, so
 // evaluations in one file run one after another, never concurrently.
-import type { SnapshotResource } from "../../policies/src/snapshot.ts";
-import { evaluateStack, type Program, REPO_ROOT } from "../../scripts/plan/evaluate.ts";
-import { readStackConfig } from "../../scripts/plan/stack-config.ts";
+import type { SnapshotResource } from "@genai-platform/policies/snapshot.ts";
+import { evaluateStack, type Program, REPO_ROOT } from "../plan/evaluate.ts";
+import { readStackConfig } from "../plan/stack-config.ts";
 
 /** A recorded resource whose inputs tests may read freely. */
 export type TestResource = SnapshotResource & { inputs: Record<string, any> };

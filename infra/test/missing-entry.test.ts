@@ -2,9 +2,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { platform } from "@genai-platform/definition";
 import { afterAll, expect, it } from "vitest";
-import { platform } from "../../functions/src/platform/index.ts";
-import { platformProgram } from "../../scripts/plan/evaluate.ts";
+import { platformProgram } from "../plan/evaluate.ts";
 import { evaluateForTest } from "./harness.ts";
 
 const bundleRoot = await mkdtemp(join(tmpdir(), "missing-entry-"));
@@ -16,7 +16,7 @@ it("stops with an error naming the function whose entry file is missing", async 
     ...platform,
     functions: platform.functions.map((f) => ({
       ...f,
-      entryPoint: f.name === "getUsage" ? "src/entries/no-such-entry.ts" : "src/platform/index.ts",
+      entryPoint: f.name === "getUsage" ? "src/entries/no-such-entry.ts" : "src/entries/get-job.ts",
     })),
   };
   await expect(evaluateForTest("dev", platformProgram({ platform: broken, bundleRoot }))).rejects.toThrow(

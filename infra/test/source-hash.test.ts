@@ -3,9 +3,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { platform, serviceName } from "@genai-platform/definition";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { platform, serviceName } from "../../functions/src/platform/index.ts";
-import { platformProgram } from "../../scripts/plan/evaluate.ts";
+import { platformProgram } from "../plan/evaluate.ts";
 import { evaluateForTest, TYPES } from "./harness.ts";
 
 /** Every function gets its own tiny entry; only imageWorker's imports `lib/image.ts`. */

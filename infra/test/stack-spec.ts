@@ -1,17 +1,18 @@
 // The assertions every stack must satisfy, evaluated on the real program under Pulumi's mocks.
 // dev.test.ts and prod.test.ts each run them for their own stack (one evaluation per file).
-import { beforeAll, describe, expect, it } from "vitest";
-import { loadRuntimeConfig } from "../../functions/src/config/runtime-config.ts";
+
 import {
   type FunctionName,
   generationLogFilter,
   platform,
   queueEnvKeys,
   serviceName,
-} from "../../functions/src/platform/index.ts";
-import type { Program } from "../../scripts/plan/evaluate.ts";
-import { MOCK_PROJECT_NUMBER } from "../../scripts/plan/mocks.ts";
+} from "@genai-platform/definition";
+import { loadRuntimeConfig } from "@genai-platform/definition/runtime-config";
+import { beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_LEVEL_ROLES } from "../grants.ts";
+import type { Program } from "../plan/evaluate.ts";
+import { MOCK_PROJECT_NUMBER } from "../plan/mocks.ts";
 import { EXPECTED_GRANTS, grantRows } from "./expected-grants.ts";
 import { evaluateForTest, type StackUnderTest, TYPES } from "./harness.ts";
 

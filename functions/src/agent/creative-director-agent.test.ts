@@ -2,6 +2,8 @@
 // recording task queue, and a scripted mock language model driving the tools. Tokens are checked by
 // a stand-in verifier (real Firebase token verification is covered by the shared endpoint tests).
 import type { AddressInfo } from "node:net";
+import { AGENT_LIMITS, agentStreamEventSchema, agentTurnResponseSchema } from "@genai-platform/client/api";
+import { MODELS, type TierLimits } from "@genai-platform/definition";
 import { http } from "@google-cloud/functions-framework";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
 import type { MastraModelConfig } from "@mastra/core/llm";
@@ -14,11 +16,9 @@ import { FirestoreAdmissionStore } from "../adapters/firestore/firestore-admissi
 import { FirestoreJobStore } from "../adapters/firestore/firestore-job-store.ts";
 import { httpsFunction } from "../adapters/http/https-function.ts";
 import { randomIds, systemClock } from "../adapters/system/system.ts";
-import { AGENT_LIMITS, agentStreamEventSchema, agentTurnResponseSchema } from "../api/schemas.ts";
 import { type AdmissionDeps, admitJob } from "../domain/admission.ts";
 import { utcDay } from "../domain/calendar.ts";
 import { AppError } from "../domain/errors.ts";
-import { MODELS, type TierLimits } from "../platform/index.ts";
 import type { IdentityVerifier } from "../ports/index.ts";
 import { MAX_AGENT_STEPS } from "./creative-director.ts";
 import { creativeDirectorEndpoint } from "./http-handler.ts";

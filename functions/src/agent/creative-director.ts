@@ -1,11 +1,12 @@
 // One creative-director turn: run the Mastra agent with tools bound to the verified caller, fold
 // its stream into ordered events and one answer, and log one generation event for the turn.
+
+import type { AgentStreamEvent, AgentToolCall, AgentTurnRequest, AgentTurnResponse } from "@genai-platform/client/api";
+import type { TierName } from "@genai-platform/definition";
 import { Agent } from "@mastra/core/agent";
 import type { MastraModelConfig } from "@mastra/core/llm";
 import { noopLogger } from "@mastra/core/logger";
-import type { AgentStreamEvent, AgentToolCall, AgentTurnRequest, AgentTurnResponse } from "../api/schemas.ts";
 import { AppError } from "../domain/errors.ts";
-import type { TierName } from "../platform/index.ts";
 import type { EventLog } from "../ports/index.ts";
 import { briefMessage, CREATIVE_DIRECTOR_INSTRUCTIONS } from "./instructions.ts";
 import { type AgentCaller, type AgentJobs, turnDigest } from "./job-tools.ts";

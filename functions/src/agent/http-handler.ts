@@ -1,14 +1,15 @@
 // HTTP side of a creative-director turn: token → body → agent quota → agent. With
 // `Accept: text/event-stream` the turn streams as server-sent events, else it is one JSON answer.
 // Errors before the first byte are ordinary JSON errors; a client that goes away aborts the turn.
+
+import type { AgentStreamEvent, AgentTurnRequest } from "@genai-platform/client/api";
+import type { TierName } from "@genai-platform/definition";
 import type { Response } from "@google-cloud/functions-framework";
 import type { HttpAnswer, RequestContext } from "../adapters/http/http-types.ts";
 import type { HttpsEndpoint } from "../adapters/http/https-function.ts";
 import { bearerToken } from "../adapters/http/request-parsing.ts";
-import type { AgentStreamEvent, AgentTurnRequest } from "../api/schemas.ts";
 import { type AgentQuotaDeps, chargeAgentTurn } from "../domain/agent-quota.ts";
 import { AppError } from "../domain/errors.ts";
-import type { TierName } from "../platform/index.ts";
 import type { IdentityVerifier } from "../ports/index.ts";
 import type { CreativeDirectorDeps } from "./creative-director.ts";
 import type { AgentCaller } from "./job-tools.ts";

@@ -1,5 +1,5 @@
 // The creative director's standing instructions, and how a client's optional brief reaches the model.
-import type { CreativeBrief } from "../api/schemas.ts";
+import type { CreativeBrief } from "@genai-platform/client/api";
 
 export const CREATIVE_DIRECTOR_INSTRUCTIONS = `You are a creative director. You turn a brief into a concept and a shot list.
 

@@ -1,7 +1,12 @@
 // What the agent's tools do on the caller's behalf: admit image/video jobs through the shared
 // admission use case and read the caller's own jobs. No SDK here; failures become tool results.
 import { createHash } from "node:crypto";
-import { type ImageRequest, imageRequestSchema, type VideoRequest, videoRequestSchema } from "../api/schemas.ts";
+import {
+  type ImageRequest,
+  imageRequestSchema,
+  type VideoRequest,
+  videoRequestSchema,
+} from "@genai-platform/client/api";
 import { type AdmissionDeps, admitJob, type JobRequest } from "../domain/admission.ts";
 import { AppError } from "../domain/errors.ts";
 import type { Job } from "../domain/job.ts";

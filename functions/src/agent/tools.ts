@@ -1,8 +1,9 @@
 // The creative director's tools. Each is built for one turn and bound to the verified caller, so
 // the model can choose what to request but never on whose behalf or against whose quota.
+
+import { IMAGE_ASPECT_RATIOS } from "@genai-platform/client/api";
 import { createTool } from "@mastra/core/tools";
 import { z } from "zod";
-import { IMAGE_ASPECT_RATIOS } from "../api/schemas.ts";
 import { type AgentCaller, type AgentJobs, jobStatus, requestJob } from "./job-tools.ts";
 
 const prompt = z

@@ -1,5 +1,5 @@
+import { AGENT_LIMITS } from "@genai-platform/client/api";
 import { describe, expect, it } from "vitest";
-import { AGENT_LIMITS } from "../api/schemas.ts";
 import { AppError } from "../domain/errors.ts";
 import { parseTurnRequest } from "./turn-request.ts";
 

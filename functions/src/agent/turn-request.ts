@@ -1,6 +1,6 @@
 // Reading one agent turn's body: the conversation is bounded in count and size (the client resends
 // it every turn); too much is 413, any other defect 400 naming the field. Nothing is charged before.
-import { AGENT_LIMITS, type AgentTurnRequest, agentTurnRequestSchema } from "../api/schemas.ts";
+import { AGENT_LIMITS, type AgentTurnRequest, agentTurnRequestSchema } from "@genai-platform/client/api";
 import { AppError } from "../domain/errors.ts";
 
 /** Raw body bound: the total character limit in multi-byte text plus JSON framing. */

@@ -1,18 +1,19 @@
 // creativeDirectorAgent as deployed, on local parts: Services from a RuntimeConfig, the real AI SDK
 // Vertex provider talking to the local Vertex AI server's scripted agent model, the Firestore
 // emulator, and the local Cloud Tasks server receiving the task the agent's tool creates.
+
+import { agentTurnResponseSchema } from "@genai-platform/client/api";
+import { getQueue, platform, queuePath } from "@genai-platform/definition";
+import type { RuntimeConfig } from "@genai-platform/definition/runtime-config";
+import { startTasksServer, type TasksServer } from "@genai-platform/local/tasks/tasks-server.ts";
+import { startTestTarget, type TestTarget } from "@genai-platform/local/tasks/test-target.ts";
+import { startVertexServer, type VertexServer } from "@genai-platform/local/vertex/vertex-server.ts";
 import { type HttpFunction, http } from "@google-cloud/functions-framework";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testFirestore } from "../../test/firestore.ts";
-import { agentTurnResponseSchema } from "../api/schemas.ts";
-import type { RuntimeConfig } from "../config/runtime-config.ts";
 import { AppError } from "../domain/errors.ts";
-import { startTasksServer, type TasksServer } from "../local/tasks/tasks-server.ts";
-import { startTestTarget, type TestTarget } from "../local/tasks/test-target.ts";
-import { startVertexServer, type VertexServer } from "../local/vertex/vertex-server.ts";
-import { getQueue, platform, queuePath } from "../platform/index.ts";
 import type { IdentityVerifier } from "../ports/index.ts";
 import { creativeDirectorAgentFunction } from "./agent-endpoints.ts";
 import { createServices, type Services } from "./services.ts";

@@ -1,12 +1,13 @@
 // The creative-director agent assembled from Services: the HTTPS function, its agent quota, the
 // tools' admission and job store, and the Vertex AI language model (built on the first turn).
+
+import { MODELS } from "@genai-platform/definition";
 import type { HttpFunction } from "@google-cloud/functions-framework";
 import type { MastraModelConfig } from "@mastra/core/llm";
 import { httpsFunction } from "../adapters/http/https-function.ts";
 import { agentModelFactory } from "../adapters/vertex/language-model.ts";
 import type { CreativeDirectorDeps } from "../agent/creative-director.ts";
 import { creativeDirectorEndpoint } from "../agent/http-handler.ts";
-import { MODELS } from "../platform/index.ts";
 import { lazy } from "./lazy.ts";
 import type { Services } from "./services.ts";
 

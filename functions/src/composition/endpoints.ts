@@ -1,14 +1,15 @@
 // The HTTPS and task functions of this codebase, assembled from Services: what each deployable's
 // entry module registers. Tests build the same functions with Services pointed at local parts.
+
+import { imageRequestSchema, videoRequestSchema } from "@genai-platform/client/api";
+import { getFunction, getQueue } from "@genai-platform/definition";
 import type { HttpFunction } from "@google-cloud/functions-framework";
 import { generateJobHandler } from "../adapters/http/endpoints/generate-job.ts";
 import { getJobHandler } from "../adapters/http/endpoints/get-job.ts";
 import { getUsageHandler } from "../adapters/http/endpoints/get-usage.ts";
 import { httpsFunction } from "../adapters/http/https-function.ts";
 import { taskFunction } from "../adapters/http/task-function.ts";
-import { imageRequestSchema, videoRequestSchema } from "../api/schemas.ts";
 import { runImageJob } from "../domain/image-job.ts";
-import { getFunction, getQueue } from "../platform/index.ts";
 import type { Services } from "./services.ts";
 
 export function generateImageFunction(s: Services): HttpFunction {

@@ -2,16 +2,16 @@
 // getUsage (real token signatures) → Firestore emulator → local Cloud Tasks server → imageWorker over
 // HTTP → local Vertex AI stand-in (faults injected there) → local Cloud Storage → a signed URL.
 import { randomBytes } from "node:crypto";
+import { createGenAiClient, type GenAiClient } from "@genai-platform/client";
+import { ClientError } from "@genai-platform/client/errors";
+import { getQueue, MODELS, platform, type TierLimits } from "@genai-platform/definition";
+import type { DispatchOutcome } from "@genai-platform/local/dispatcher/queue-dispatcher.ts";
+import { imageDimensions } from "@genai-platform/local/vertex/media.ts";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureLogLines, type PlatformHarness, startPlatformHarness } from "../../test/platform-harness.ts";
 import { createGenAi } from "../adapters/vertex/genai-client.ts";
 import { VertexImageModel } from "../adapters/vertex/image-model.ts";
-import { ClientError } from "../client/errors.ts";
-import { createGenAiClient, type GenAiClient } from "../client/index.ts";
-import type { DispatchOutcome } from "../local/dispatcher/queue-dispatcher.ts";
-import { imageDimensions } from "../local/vertex/media.ts";
-import { getQueue, MODELS, platform, type TierLimits } from "../platform/index.ts";
 import { generateImageFunction, getJobFunction, getUsageFunction, imageWorkerFunction } from "./endpoints.ts";
 import { lazy } from "./lazy.ts";
 

@@ -1,6 +1,9 @@
 // The composition root: builds every adapter a deployable may need from its RuntimeConfig, lazily.
 // In the cloud they talk to Google; with the local endpoints of PLATFORM_ENV=local they talk to the
 // local stand-ins through the same SDK code paths.
+
+import { MODELS, platform } from "@genai-platform/definition";
+import type { RuntimeConfig } from "@genai-platform/definition/runtime-config";
 import { type App, getApps, initializeApp } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
 import { getFirestore } from "firebase-admin/firestore";
@@ -10,9 +13,7 @@ import { FirestoreJobStore } from "../adapters/firestore/firestore-job-store.ts"
 import { FirestoreUsageReader } from "../adapters/firestore/firestore-usage-reader.ts";
 import { CloudLoggingEventLog } from "../adapters/logging/cloud-logging-event-log.ts";
 import { randomIds, systemClock } from "../adapters/system/system.ts";
-import type { RuntimeConfig } from "../config/runtime-config.ts";
 import type { AdmissionDeps } from "../domain/admission.ts";
-import { MODELS, platform } from "../platform/index.ts";
 import type { BlobStore, Clock, EventLog, IdGenerator, ImageModel, TaskQueue, VideoModel } from "../ports/index.ts";
 import { lazy } from "./lazy.ts";
 

@@ -3,16 +3,16 @@
 // the local Vertex AI server behind the real Veo adapter. One video job from admission to done.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { getQueue, queuePath } from "@genai-platform/definition";
+import type { RuntimeConfig } from "@genai-platform/definition/runtime-config";
+import type { DispatchOutcome } from "@genai-platform/local/dispatcher/queue-dispatcher.ts";
+import { startTasksServer, type TasksServer } from "@genai-platform/local/tasks/tasks-server.ts";
+import { startVertexServer, type VertexServer } from "@genai-platform/local/vertex/vertex-server.ts";
 import { type HttpFunction, http } from "@google-cloud/functions-framework";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testFirestore } from "../../test/firestore.ts";
-import type { RuntimeConfig } from "../config/runtime-config.ts";
 import { admitJob } from "../domain/admission.ts";
-import type { DispatchOutcome } from "../local/dispatcher/queue-dispatcher.ts";
-import { startTasksServer, type TasksServer } from "../local/tasks/tasks-server.ts";
-import { startVertexServer, type VertexServer } from "../local/vertex/vertex-server.ts";
-import { getQueue, queuePath } from "../platform/index.ts";
 import { createServices, type Services } from "./services.ts";
 import { videoWorkerFunction } from "./video-endpoints.ts";
 

@@ -1,10 +1,11 @@
 // The video worker assembled from Services: the task function that drains `video-jobs` and runs
 // the start/poll use case (it enqueues its own delayed polls onto the same queue).
+
+import { getFunction, getQueue } from "@genai-platform/definition";
 import type { HttpFunction } from "@google-cloud/functions-framework";
 import { taskFunction } from "../adapters/http/task-function.ts";
 import { JOB_QUEUE } from "../domain/job-routing.ts";
 import { runVideoJob } from "../domain/video/video-job.ts";
-import { getFunction, getQueue } from "../platform/index.ts";
 import type { Services } from "./services.ts";
 
 export function videoWorkerFunction(s: Services): HttpFunction {

@@ -1,3 +1,4 @@
+import type { TierLimits } from "@genai-platform/definition";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { capturedEvents } from "../../test/captured-events.ts";
 import { testFirestore } from "../../test/firestore.ts";
@@ -5,7 +6,6 @@ import { RecordingQueue } from "../../test/recording-queue.ts";
 import { FirestoreAdmissionStore } from "../adapters/firestore/firestore-admission-store.ts";
 import { FirestoreJobStore } from "../adapters/firestore/firestore-job-store.ts";
 import { randomIds } from "../adapters/system/system.ts";
-import type { TierLimits } from "../platform/index.ts";
 import { type AdmissionDeps, admitJob } from "./admission.ts";
 import { AppError } from "./errors.ts";
 

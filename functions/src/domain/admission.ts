@@ -1,8 +1,8 @@
 // The admission use case shared by every generation entry point (image and video endpoints, the
 // agent's tools): one transaction checks and charges the caller's daily quota and creates the job,
 // then the job's task is enqueued. Nothing is charged for work that can never run.
-import type { ImageRequest, JobKind, VideoRequest } from "../api/schemas.ts";
-import { MODELS, type TierLimits } from "../platform/index.ts";
+import type { ImageRequest, JobKind, VideoRequest } from "@genai-platform/client/api";
+import { MODELS, type TierLimits } from "@genai-platform/definition";
 import type {
   AdmissionDecision,
   AdmissionStore,

@@ -1,6 +1,6 @@
 // The agent's quota: one unit of `agent` per conversation turn, charged before any model call,
 // through the same admission transaction as jobs (so tiers, days and contention behave the same).
-import type { TierLimits, TierName } from "../platform/index.ts";
+import type { TierLimits, TierName } from "@genai-platform/definition";
 import type { AdmissionStore, Clock, EventLog } from "../ports/index.ts";
 import { secondsUntilReset, utcDay } from "./calendar.ts";
 import { AppError } from "./errors.ts";

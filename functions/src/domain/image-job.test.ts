@@ -1,6 +1,7 @@
 // The image job state machine on the Firestore emulator with the real FirestoreJobStore: leases,
 // retries handed back to the queue, the final attempt, refunds exactly once, duplicate deliveries.
 import { randomUUID } from "node:crypto";
+import { getQueue, platform } from "@genai-platform/definition";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { capturedEvents } from "../../test/captured-events.ts";
 import { testFirestore } from "../../test/firestore.ts";
@@ -8,7 +9,6 @@ import { RecordingQueue } from "../../test/recording-queue.ts";
 import { FirestoreAdmissionStore } from "../adapters/firestore/firestore-admission-store.ts";
 import { FirestoreJobStore } from "../adapters/firestore/firestore-job-store.ts";
 import { randomIds, systemClock } from "../adapters/system/system.ts";
-import { getQueue, platform } from "../platform/index.ts";
 import type { BlobStore, GeneratedImage, ImageModel } from "../ports/index.ts";
 import { admitJob } from "./admission.ts";
 import { ModelError } from "./errors.ts";

@@ -2,7 +2,7 @@
 // user's path, finish the job. Retryable model failures go back to Cloud Tasks (non-2xx) until the
 // queue's last attempt; permanent ones fail the job and refund the quota.
 
-import type { ImageRequest } from "../api/schemas.ts";
+import type { ImageRequest } from "@genai-platform/client/api";
 import type { BlobStore, Clock, EventLog, ImageModel, JobStore } from "../ports/index.ts";
 import type { Job } from "./job.ts";
 import {

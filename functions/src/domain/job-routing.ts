@@ -1,6 +1,6 @@
 // Which queue carries each job kind and what its first task does; jobs live a while for history.
-import type { JobKind } from "../api/schemas.ts";
-import type { QueueName } from "../platform/index.ts";
+import type { JobKind } from "@genai-platform/client/api";
+import type { QueueName } from "@genai-platform/definition";
 
 export const JOB_QUEUE: Record<JobKind, QueueName> = { image: "image-jobs", video: "video-jobs" };
 

@@ -1,6 +1,6 @@
 // A generation job as the domain sees it; the Firestore adapter maps it to `jobs/{id}` documents.
-import type { ImageRequest, JobKind, JobStatus, VideoRequest } from "../api/schemas.ts";
-import type { TierName } from "../platform/index.ts";
+import type { ImageRequest, JobKind, JobStatus, VideoRequest } from "@genai-platform/client/api";
+import type { TierName } from "@genai-platform/definition";
 
 export interface JobOutput {
   /** Object path in the media bucket, e.g. `users/{uid}/images/{jobId}.png`. */

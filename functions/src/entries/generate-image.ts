@@ -1,8 +1,9 @@
 // Deployable `generateImage`: parses its environment once at cold start (a bad variable stops the
 // instance with its name) and registers the function; SDK clients are created on first use.
+
+import { loadRuntimeConfig } from "@genai-platform/definition/runtime-config";
 import { http } from "@google-cloud/functions-framework";
 import { generateImageFunction } from "../composition/endpoints.ts";
 import { createServices } from "../composition/services.ts";
-import { loadRuntimeConfig } from "../config/runtime-config.ts";
 
 http("generateImage", generateImageFunction(createServices(loadRuntimeConfig("generateImage"))));

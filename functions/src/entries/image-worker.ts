@@ -1,8 +1,9 @@
 // Deployable `imageWorker`: parses its environment once at cold start (a bad variable stops the
 // instance with its name) and registers the function; SDK clients are created on first use.
+
+import { loadRuntimeConfig } from "@genai-platform/definition/runtime-config";
 import { http } from "@google-cloud/functions-framework";
 import { imageWorkerFunction } from "../composition/endpoints.ts";
 import { createServices } from "../composition/services.ts";
-import { loadRuntimeConfig } from "../config/runtime-config.ts";
 
 http("imageWorker", imageWorkerFunction(createServices(loadRuntimeConfig("imageWorker"))));

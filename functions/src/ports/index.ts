@@ -1,8 +1,8 @@
 // The small interfaces the domain needs. Adapters implement them with Google SDKs in production
 // and with the same SDKs against local servers in tests; the domain imports no SDK.
-import type { ImageRequest, VideoRequest } from "../api/schemas.ts";
+import type { ImageRequest, VideoRequest } from "@genai-platform/client/api";
+import type { QueueName, TierName, UsageKind } from "@genai-platform/definition";
 import type { Job, JobFailure, JobLease, JobOutput } from "../domain/job.ts";
-import type { QueueName, TierName, UsageKind } from "../platform/index.ts";
 
 // ---- identity -------------------------------------------------------------------------------
 

@@ -1,9 +1,10 @@
 // AdmissionStore on Firestore: the tier, the day's usage and the idempotency record are read and
 // written in ONE transaction, so concurrent requests can never overshoot a limit.
+
+import { type TierName, tierNameSchema } from "@genai-platform/definition";
 import { FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
 import { AppError } from "../../domain/errors.ts";
 import type { Job } from "../../domain/job.ts";
-import { type TierName, tierNameSchema } from "../../platform/index.ts";
 import type { AdmissionDecision, AdmissionInput, AdmissionState, AdmissionStore } from "../../ports/index.ts";
 import { isContention } from "./contention.ts";
 import { fromJobDocument, toJobDocument } from "./job-document.ts";

@@ -1,6 +1,7 @@
 // UsageReader on Firestore: two point reads (tier and the day's counters), no transaction needed.
+
+import { type TierName, tierNameSchema, type UsageKind, usageKindSchema } from "@genai-platform/definition";
 import type { Firestore } from "firebase-admin/firestore";
-import { type TierName, tierNameSchema, type UsageKind, usageKindSchema } from "../../platform/index.ts";
 import type { UsageReader } from "../../ports/index.ts";
 import { usageDoc, userDoc } from "./paths.ts";
 

@@ -1,3 +1,5 @@
+import { imageRequestSchema, videoRequestSchema } from "@genai-platform/client/api";
+import type { TierLimits } from "@genai-platform/definition";
 import { http } from "@google-cloud/functions-framework";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
 import { initializeApp } from "firebase-admin/app";
@@ -8,9 +10,7 @@ import { capturedEvents } from "../../../test/captured-events.ts";
 import { testFirestore } from "../../../test/firestore.ts";
 import { type IdTokens, startIdTokens } from "../../../test/id-tokens.ts";
 import { RecordingQueue } from "../../../test/recording-queue.ts";
-import { imageRequestSchema, videoRequestSchema } from "../../api/schemas.ts";
 import type { AdmissionDeps } from "../../domain/admission.ts";
-import type { TierLimits } from "../../platform/index.ts";
 import type { BlobStore } from "../../ports/index.ts";
 import { FirebaseIdentityVerifier } from "../auth/firebase-identity-verifier.ts";
 import { FirestoreAdmissionStore } from "../firestore/firestore-admission-store.ts";

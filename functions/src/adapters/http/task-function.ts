@@ -2,11 +2,11 @@
 // of its own queue (in production ingress and IAM enforce this too), parses the task payload, and
 // turns the use case's outcome into the status Cloud Tasks acts on: 2xx acknowledges, else retry.
 import { randomUUID } from "node:crypto";
+import { type TaskPayload, taskPayloadSchema } from "@genai-platform/client/api";
+import type { QueueDefinition } from "@genai-platform/definition";
 import type { HttpFunction, Request, Response } from "@google-cloud/functions-framework";
-import { type TaskPayload, taskPayloadSchema } from "../../api/schemas.ts";
 import { AppError } from "../../domain/errors.ts";
 import type { Delivery, TaskOutcome } from "../../domain/job-lifecycle.ts";
-import type { QueueDefinition } from "../../platform/index.ts";
 import { traceIdOf } from "../logging/cloud-logging-event-log.ts";
 import { errorAnswer } from "./error-answer.ts";
 

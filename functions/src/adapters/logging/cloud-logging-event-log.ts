@@ -1,6 +1,6 @@
 // EventLog as Cloud Logging structured JSON on stdout: Cloud Run's agent turns each line into a log
 // entry (severity, message, trace), and the log sink selects exactly these by `eventType`.
-import { platform } from "../../platform/index.ts";
+import { platform } from "@genai-platform/definition";
 import type { EventLog, GenerationEvent } from "../../ports/index.ts";
 
 export type LogWriter = (line: string) => void;

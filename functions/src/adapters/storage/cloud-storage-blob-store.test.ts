@@ -3,8 +3,8 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type StorageServer, startStorageServer } from "@genai-platform/local/storage/storage-server.ts";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type StorageServer, startStorageServer } from "../../local/storage/storage-server.ts";
 import { CloudStorageBlobStore } from "./cloud-storage-blob-store.ts";
 import { createStorage, fetchLocalSigner } from "./storage-client.ts";
 

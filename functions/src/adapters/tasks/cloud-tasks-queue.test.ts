@@ -1,12 +1,13 @@
 // CloudTasksQueue through the real @google-cloud/tasks SDK (REST fallback) against the local Cloud
 // Tasks server, whose dispatcher delivers to a local worker: the whole path a job takes to its worker.
+
+import { getQueue, type QueueDefinition, queuePath } from "@genai-platform/definition";
+import type { DispatchOutcome } from "@genai-platform/local/dispatcher/queue-dispatcher.ts";
+import { decodeJwtPayload } from "@genai-platform/local/tasks/local-oidc-token.ts";
+import { startTasksServer } from "@genai-platform/local/tasks/tasks-server.ts";
+import { startTestTarget } from "@genai-platform/local/tasks/test-target.ts";
 import type { CloudTasksClient } from "@google-cloud/tasks";
 import { afterEach, describe, expect, it } from "vitest";
-import type { DispatchOutcome } from "../../local/dispatcher/queue-dispatcher.ts";
-import { decodeJwtPayload } from "../../local/tasks/local-oidc-token.ts";
-import { startTasksServer } from "../../local/tasks/tasks-server.ts";
-import { startTestTarget } from "../../local/tasks/test-target.ts";
-import { getQueue, type QueueDefinition, queuePath } from "../../platform/index.ts";
 import { createCloudTasksClient } from "./cloud-tasks-client.ts";
 import { CloudTasksQueue } from "./cloud-tasks-queue.ts";
 

@@ -1,8 +1,9 @@
 // TaskQueue on Cloud Tasks: one HTTP task per job, named after it so Cloud Tasks deduplicates,
 // POSTed to the queue's worker with an OIDC token for the tasks invoker identity.
+
+import type { QueueName } from "@genai-platform/definition";
+import type { QueueTarget } from "@genai-platform/definition/runtime-config";
 import type { CloudTasksClient } from "@google-cloud/tasks";
-import type { QueueTarget } from "../../config/runtime-config.ts";
-import type { QueueName } from "../../platform/index.ts";
 import type { TaskQueue, TaskRequest } from "../../ports/index.ts";
 
 /** gRPC status ALREADY_EXISTS, which the REST transport maps an HTTP 409 to. */

@@ -1,11 +1,12 @@
 // The image adapter through the real @google/genai client against the local Vertex AI server.
+
+import type { ImageRequest } from "@genai-platform/client/api";
+import { MODELS } from "@genai-platform/definition";
+import { startVertexServer, type VertexFault, type VertexServer } from "@genai-platform/local/vertex/vertex-server.ts";
 import { GenerateContentResponse } from "@google/genai";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { ImageRequest } from "../../api/schemas.ts";
 import { ModelError } from "../../domain/errors.ts";
-import { startVertexServer, type VertexFault, type VertexServer } from "../../local/vertex/vertex-server.ts";
-import { MODELS } from "../../platform/index.ts";
 import { createGenAi } from "./genai-client.ts";
 import { firstImage, VertexImageModel } from "./image-model.ts";
 

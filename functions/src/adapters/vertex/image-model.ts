@@ -1,7 +1,8 @@
 // ImageModel on Gemini image generation through @google/genai (Vertex AI): one generateContent call
 // asking for an IMAGE modality, its first inline image returned; every failure becomes a ModelError.
+
+import type { ImageRequest } from "@genai-platform/client/api";
 import type { GenerateContentResponse, GoogleGenAI } from "@google/genai";
-import type { ImageRequest } from "../../api/schemas.ts";
 import { ModelError } from "../../domain/errors.ts";
 import type { GeneratedImage, ImageModel } from "../../ports/index.ts";
 import { deadline, MODEL_ERROR_CODES, toModelError } from "./model-errors.ts";

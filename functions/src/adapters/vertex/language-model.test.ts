@@ -1,10 +1,11 @@
 // The agent's provider (@ai-sdk/google-vertex) driven by the AI SDK against the local Vertex AI
 // server: tool calls, the follow-up text, streaming deltas and safety blocks, with no Google traffic.
+
+import { MODELS } from "@genai-platform/definition";
+import { startVertexServer, type VertexServer } from "@genai-platform/local/vertex/vertex-server.ts";
 import { generateText, isStepCount, streamText, tool } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { startVertexServer, type VertexServer } from "../../local/vertex/vertex-server.ts";
-import { MODELS } from "../../platform/index.ts";
 import { type AgentLanguageModel, agentBaseUrl, createAgentLanguageModel } from "./language-model.ts";
 
 let server: VertexServer;

@@ -1,11 +1,12 @@
 // A Mastra agent (what creativeDirectorAgent runs) on the agent language model and the local Vertex
 // AI server: proves the provider model plugs into Mastra and its tool loop runs end to end.
+
+import { MODELS } from "@genai-platform/definition";
+import { startVertexServer, type VertexServer } from "@genai-platform/local/vertex/vertex-server.ts";
 import { Agent } from "@mastra/core/agent";
 import { createTool } from "@mastra/core/tools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { startVertexServer, type VertexServer } from "../../local/vertex/vertex-server.ts";
-import { MODELS } from "../../platform/index.ts";
 import { agentModelFactory } from "./language-model.ts";
 
 let server: VertexServer;

@@ -1,10 +1,11 @@
 // The Veo adapter through the real @google/genai client against the local Vertex AI server:
 // start, pending polls, and each way an operation ends.
+
+import type { VideoRequest } from "@genai-platform/client/api";
+import { MODELS } from "@genai-platform/definition";
+import { startVertexServer, type VertexFault, type VertexServer } from "@genai-platform/local/vertex/vertex-server.ts";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { VideoRequest } from "../../api/schemas.ts";
 import { ModelError } from "../../domain/errors.ts";
-import { startVertexServer, type VertexFault, type VertexServer } from "../../local/vertex/vertex-server.ts";
-import { MODELS } from "../../platform/index.ts";
 import type { VideoOperationState } from "../../ports/index.ts";
 import { createGenAi } from "./genai-client.ts";
 import { VeoVideoModel } from "./video-model.ts";

@@ -1,7 +1,8 @@
 // VideoModel on Veo through @google/genai (Vertex AI): start a long-running operation that writes
 // straight into the media bucket, and read its state. Errors become ModelError, never raw bodies.
+
+import type { VideoRequest } from "@genai-platform/client/api";
 import { GenerateVideosOperation, type GoogleGenAI } from "@google/genai";
-import type { VideoRequest } from "../../api/schemas.ts";
 import { ModelError } from "../../domain/errors.ts";
 import type { VideoModel, VideoOperationState } from "../../ports/index.ts";
 import { deadline, MODEL_ERROR_CODES, raceAbort, toModelError } from "./model-errors.ts";

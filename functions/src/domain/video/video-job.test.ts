@@ -1,5 +1,9 @@
 // The video worker's use case against the Firestore emulator, the real Veo adapter on the local
 // Vertex AI server, and a queue that records tasks: start, delayed polls, every ending, duplicates.
+
+import type { TaskPayload } from "@genai-platform/client/api";
+import { getQueue, MODELS, type TierLimits } from "@genai-platform/definition";
+import { startVertexServer, type VertexServer } from "@genai-platform/local/vertex/vertex-server.ts";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { capturedEvents } from "../../../test/captured-events.ts";
 import { testFirestore } from "../../../test/firestore.ts";
@@ -9,9 +13,6 @@ import { FirestoreJobStore } from "../../adapters/firestore/firestore-job-store.
 import { randomIds } from "../../adapters/system/system.ts";
 import { createGenAi } from "../../adapters/vertex/genai-client.ts";
 import { VeoVideoModel } from "../../adapters/vertex/video-model.ts";
-import type { TaskPayload } from "../../api/schemas.ts";
-import { startVertexServer, type VertexServer } from "../../local/vertex/vertex-server.ts";
-import { getQueue, MODELS, type TierLimits } from "../../platform/index.ts";
 import type { TaskRequest } from "../../ports/index.ts";
 import { admitJob } from "../admission.ts";
 import type { Job } from "../job.ts";

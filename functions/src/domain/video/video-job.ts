@@ -10,8 +10,8 @@
 // under that job's own prefix: no other job or user sees it, the job still records exactly one
 // operation, and nothing is charged twice. The cost is one extra (billed) Veo generation per crash.
 // Veo takes no client-supplied request id, so the window cannot be closed from our side.
-import type { TaskPayload, VideoRequest } from "../../api/schemas.ts";
-import type { QueueName } from "../../platform/index.ts";
+import type { TaskPayload, VideoRequest } from "@genai-platform/client/api";
+import type { QueueName } from "@genai-platform/definition";
 import type {
   Clock,
   EventLog,

@@ -1,7 +1,8 @@
 // POST generateImage / generateVideo: token → body → admission → 202 { jobId, status }. Both
 // endpoints are this one handler with a different schema and job kind.
+
+import type { Admitted } from "@genai-platform/client/api";
 import type { z } from "zod";
-import type { Admitted } from "../../../api/schemas.ts";
 import { type AdmissionDeps, admitJob, type JobRequest } from "../../../domain/admission.ts";
 import type { IdentityVerifier } from "../../../ports/index.ts";
 import type { HttpAnswer, RequestContext } from "../http-types.ts";

@@ -1,6 +1,6 @@
 // GET getJob?jobId=… (or getJob/<jobId>): the caller's own job, with a short-lived signed URL for
 // finished media. Someone else's job is answered exactly like a missing one (404).
-import type { JobView } from "../../../api/schemas.ts";
+import type { JobView } from "@genai-platform/client/api";
 import { AppError } from "../../../domain/errors.ts";
 import type { Job } from "../../../domain/job.ts";
 import type { BlobStore, IdentityVerifier, JobStore } from "../../../ports/index.ts";

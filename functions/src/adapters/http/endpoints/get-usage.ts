@@ -1,7 +1,7 @@
 // GET getUsage: the caller's tier and today's (UTC) usage, limit and remaining units per kind.
-import type { UsageView } from "../../../api/schemas.ts";
+import type { UsageView } from "@genai-platform/client/api";
+import { type TierLimits, usageKindSchema } from "@genai-platform/definition";
 import { nextUtcMidnight, utcDay } from "../../../domain/calendar.ts";
-import { type TierLimits, usageKindSchema } from "../../../platform/index.ts";
 import type { Clock, IdentityVerifier, UsageReader } from "../../../ports/index.ts";
 import type { HttpAnswer, RequestContext } from "../http-types.ts";
 import { bearerToken } from "../request-parsing.ts";

@@ -1,0 +1,15 @@
+// The generation API's typed client, for the web app (the `ImageService` of the architecture).
+export type { Admitted, ImageRequest, JobView, UsageView, VideoRequest } from "./api.ts";
+export { CLIENT_CODES, ClientError } from "./errors.ts";
+export {
+  createGenAiClient,
+  type GenAiClient,
+  type GenAiClientOptions,
+  type GenerateOptions,
+  type ImageInput,
+  type RequestOptions,
+  type VideoInput,
+  type WaitOptions,
+} from "./genai-client.ts";
+export { POLL_SCHEDULES, type PollSchedule } from "./poll.ts";
+export type { RetryPolicy } from "./retry.ts";

@@ -1,0 +1,106 @@
+// The environment a function receives: exactly the variables its own config parser
+// (runtime-config.ts) requires, derived from its access in the platform definition. One
+// derivation for every deployer: infra passes late values (Pulumi outputs), the local platform strings.
+import type { z } from "zod";
+import { type FunctionDefinition, queueEnvKeys, queuePath, type TierLimits } from "../index.ts";
+import { type LocalEndpoints, runtimeEnvSchema } from "./runtime-config.ts";
+
+/**
+ * What a function's environment is made of. `V` is the type of values only known later (a
+ * bucket name or URL the deployer has not created yet); the rest is plain data.
+ */
+export interface FunctionEnvContext<V> {
+  environment: "local" | "dev" | "prod";
+  project: string;
+  /** Region of the functions and queues (queue paths are built from it). */
+  region: string;
+  /** Vertex AI location, set for functions that call models. */
+  vertexLocation: string;
+  mediaBucket: string | V;
+  /** Effective tier limits: the stack's override, else the definition's. */
+  tierLimits: TierLimits;
+  /** Origins allowed by CORS on public functions. */
+  webOrigins: readonly string[];
+  /** Identity Cloud Tasks signs worker calls with. */
+  tasksInvokerEmail: string | V;
+  signedUrlTtlSeconds: number;
+  /** URL of the worker that drains each queue, by queue name. */
+  workerUrls: Readonly<Record<string, string | V>>;
+  /** Local stand-in endpoints; only with `environment: "local"` (the parser refuses them elsewhere). */
+  local?: LocalEndpoints;
+}
+
+export class FunctionEnvError extends Error {
+  readonly functionName: string;
+  constructor(functionName: string, message: string) {
+    super(`${functionName}: ${message}`);
+    this.name = "FunctionEnvError";
+    this.functionName = functionName;
+  }
+}
+
+const LOCAL_KEYS = {
+  vertexBaseUrl: "VERTEX_BASE_URL",
+  cloudTasksEndpoint: "CLOUD_TASKS_ENDPOINT",
+  storageEmulatorHost: "STORAGE_EMULATOR_HOST",
+} as const satisfies Record<keyof LocalEndpoints, string>;
+
+/** Keys the function's own schema cannot do without (no default, not optional). */
+function requiredKeys(fn: FunctionDefinition): string[] {
+  return Object.entries(runtimeEnvSchema(fn).shape)
+    .filter(([, field]) => !(field as z.ZodType).safeParse(undefined).success)
+    .map(([key]) => key);
+}
+
+/**
+ * The variables `fn` needs, and no others. Throws a FunctionEnvError naming the queue when a queue
+ * it enqueues onto has no worker URL, or naming the keys if the derivation ever falls behind the
+ * parser (so a deployer cannot ship a function that fails at cold start).
+ */
+export function functionEnvironment<V>(fn: FunctionDefinition, ctx: FunctionEnvContext<V>): Record<string, string | V> {
+  const env: Record<string, string | V> = {
+    PLATFORM_ENV: ctx.environment,
+    GCP_PROJECT: ctx.project,
+    GCP_REGION: ctx.region,
+    SIGNED_URL_TTL_SECONDS: String(ctx.signedUrlTtlSeconds),
+  };
+  if (fn.access.vertexAi) env.VERTEX_LOCATION = ctx.vertexLocation;
+  if (fn.access.mediaBucket !== "none") env.MEDIA_BUCKET = ctx.mediaBucket;
+  if (fn.trigger === "https") {
+    env.TIER_LIMITS = JSON.stringify(ctx.tierLimits);
+    env.WEB_ORIGINS = ctx.webOrigins.join(",");
+  }
+  if (fn.access.enqueues.length > 0) {
+    env.TASKS_INVOKER_EMAIL = ctx.tasksInvokerEmail;
+    for (const queue of fn.access.enqueues) {
+      const url = ctx.workerUrls[queue];
+      if (url === undefined) {
+        throw new FunctionEnvError(fn.name, `enqueues onto queue "${queue}", but no worker URL is known for it`);
+      }
+      const keys = queueEnvKeys(queue);
+      env[keys.path] = queuePath(ctx.project, ctx.region, queue);
+      env[keys.workerUrl] = url;
+    }
+  }
+  for (const [field, key] of Object.entries(LOCAL_KEYS) as [keyof LocalEndpoints, string][]) {
+    const value = ctx.local?.[field];
+    if (value === undefined) continue;
+    if (ctx.environment !== "local") {
+      throw new FunctionEnvError(fn.name, `${key} points at a local stand-in and is only set for the local platform`);
+    }
+    env[key] = value;
+  }
+  const missing = requiredKeys(fn).filter((key) => !(key in env));
+  if (missing.length > 0) {
+    throw new FunctionEnvError(fn.name, `the environment lacks ${missing.join(", ")}, which runtime-config requires`);
+  }
+  return env;
+}
+
+/**
+ * A Gen 2 function's URL, `https://REGION-PROJECT.cloudfunctions.net/NAME`, known before it
+ * exists: a worker that enqueues its own follow-up tasks cannot wait for its own URL output.
+ */
+export function predictedFunctionUrl(project: string, region: string, serviceName: string): string {
+  return `https://${region}-${project}.cloudfunctions.net/${serviceName}`;
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { platform } from "../index.ts";
+import { ConfigError, loadRuntimeConfig, requiredEnvKeys } from "./runtime-config.ts";
+
+const generateImageEnv = {
+  PLATFORM_ENV: "dev",
+  GCP_PROJECT: "demo-project",
+  GCP_REGION: "europe-west1",
+  TIER_LIMITS: JSON.stringify(platform.tiers),
+  WEB_ORIGINS: "https://app.example.com, http://localhost:5173",
+  TASKS_INVOKER_EMAIL: "tasks-invoker@demo-project.iam.gserviceaccount.com",
+  IMAGE_JOBS_QUEUE_PATH: "projects/demo-project/locations/europe-west1/queues/image-jobs",
+  IMAGE_JOBS_WORKER_URL: "https://image-worker-abc-ew.a.run.app",
+};
+
+describe("runtime config", () => {
+  it("parses a complete environment for generateImage", () => {
+    const config = loadRuntimeConfig("generateImage", generateImageEnv);
+    expect(config.queues["image-jobs"]).toEqual({
+      path: generateImageEnv.IMAGE_JOBS_QUEUE_PATH,
+      workerUrl: generateImageEnv.IMAGE_JOBS_WORKER_URL,
+    });
+    expect(config.webOrigins).toEqual(["https://app.example.com", "http://localhost:5173"]);
+    expect(config.tierLimits?.pro.image).toBe(platform.tiers.pro.image);
+    expect(config.signedUrlTtlSeconds).toBe(900);
+  });
+
+  it.each([
+    ["GCP_PROJECT", { GCP_PROJECT: undefined }],
+    ["PLATFORM_ENV", { PLATFORM_ENV: "staging" }],
+    ["TIER_LIMITS", { TIER_LIMITS: "{not json" }],
+    ["TIER_LIMITS", { TIER_LIMITS: JSON.stringify({ free: platform.tiers.pro, pro: platform.tiers.free }) }],
+    ["IMAGE_JOBS_QUEUE_PATH", { IMAGE_JOBS_QUEUE_PATH: "image-jobs" }],
+    ["IMAGE_JOBS_WORKER_URL", { IMAGE_JOBS_WORKER_URL: undefined }],
+    ["TASKS_INVOKER_EMAIL", { TASKS_INVOKER_EMAIL: "nobody" }],
+    ["WEB_ORIGINS", { WEB_ORIGINS: "app.example.com" }],
+  ])("names %s when it is missing or bad", (variable, override) => {
+    const env = { ...generateImageEnv, ...override };
+    expect(() => loadRuntimeConfig("generateImage", env)).toThrowError(ConfigError);
+    expect(() => loadRuntimeConfig("generateImage", env)).toThrowError(new RegExp(`^${variable}: `));
+  });
+
+  it("accepts local stand-in endpoints only on the local platform", () => {
+    const local = { ...generateImageEnv, PLATFORM_ENV: "local", CLOUD_TASKS_ENDPOINT: "127.0.0.1:8123" };
+    expect(loadRuntimeConfig("generateImage", local).local.cloudTasksEndpoint).toBe("127.0.0.1:8123");
+    expect(() => loadRuntimeConfig("generateImage", { ...local, PLATFORM_ENV: "prod" })).toThrowError(
+      /^CLOUD_TASKS_ENDPOINT: points at a local stand-in/,
+    );
+  });
+
+  it("requires what each function's access implies", () => {
+    expect(requiredEnvKeys("imageWorker").sort()).toEqual(
+      ["GCP_PROJECT", "GCP_REGION", "MEDIA_BUCKET", "PLATFORM_ENV", "VERTEX_LOCATION"].sort(),
+    );
+    expect(requiredEnvKeys("videoWorker")).toContain("VIDEO_JOBS_QUEUE_PATH");
+    expect(requiredEnvKeys("creativeDirectorAgent")).toEqual(
+      expect.arrayContaining(["IMAGE_JOBS_QUEUE_PATH", "VIDEO_JOBS_QUEUE_PATH", "VERTEX_LOCATION", "TIER_LIMITS"]),
+    );
+    expect(requiredEnvKeys("getJob")).toContain("MEDIA_BUCKET");
+    expect(requiredEnvKeys("getJob")).not.toContain("TASKS_INVOKER_EMAIL");
+  });
+});

@@ -1,0 +1,168 @@
+// The environment each deployed function requires, derived from its entry in the platform
+// definition. infra/ sets exactly these variables; its tests parse them with this same schema.
+import { z } from "zod";
+import {
+  type FunctionDefinition,
+  type FunctionName,
+  getFunction,
+  type QueueName,
+  queueEnvKeys,
+  type TierLimits,
+  tierLimitsSchema,
+} from "../index.ts";
+
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = "ConfigError";
+    this.variable = variable;
+  }
+}
+
+export interface QueueTarget {
+  /** `projects/P/locations/L/queues/Q` */
+  path: string;
+  /** URL of the worker that drains the queue; tasks POST here. */
+  workerUrl: string;
+}
+
+export interface RuntimeConfig {
+  functionName: FunctionName;
+  environment: "local" | "dev" | "prod";
+  project: string;
+  region: string;
+  /** Vertex AI location (`global` for the Gemini 3 previews); only for functions that call models. */
+  vertexLocation?: string;
+  mediaBucket?: string;
+  tierLimits?: TierLimits;
+  /** Origins allowed by CORS on public functions. */
+  webOrigins: string[];
+  /** Identity Cloud Tasks signs worker calls with; only for functions that enqueue. */
+  tasksInvokerEmail?: string;
+  queues: Partial<Record<QueueName, QueueTarget>>;
+  /** Lifetime of signed media URLs. */
+  signedUrlTtlSeconds: number;
+  /**
+   * Local stand-ins the adapters talk to instead of Google's endpoints. Only `PLATFORM_ENV=local`
+   * may set them (the local platform and tests); a deployed function refuses to start with them.
+   */
+  local: LocalEndpoints;
+}
+
+export interface LocalEndpoints {
+  /** Base URL of a server speaking the Vertex AI REST API (`@google/genai` `httpOptions.baseUrl`). */
+  vertexBaseUrl?: string;
+  /** `host:port` of a server speaking the Cloud Tasks v2 REST API. */
+  cloudTasksEndpoint?: string;
+  /** Base URL of a server speaking the Cloud Storage JSON API (the storage SDK's emulator variable). */
+  storageEmulatorHost?: string;
+}
+
+/** Variables that point adapters at local stand-ins; forbidden outside `PLATFORM_ENV=local`. */
+export const LOCAL_ENDPOINT_VARIABLES = ["VERTEX_BASE_URL", "CLOUD_TASKS_ENDPOINT", "STORAGE_EMULATOR_HOST"] as const;
+
+const nonEmpty = z.string().trim().min(1, "is required");
+const jsonText = <T extends z.ZodType>(schema: T) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "is not valid JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
+const originList = z
+  .string()
+  .transform((text) =>
+    text
+      .split(",")
+      .map((o) => o.trim())
+      .filter((o) => o.length > 0),
+  )
+  .pipe(z.array(z.url({ protocol: /^https?$/ })));
+
+/** The zod schema of one function's environment: required keys follow its access. */
+export function runtimeEnvSchema(fn: FunctionDefinition) {
+  const shape: Record<string, z.ZodType> = {
+    PLATFORM_ENV: z.enum(["local", "dev", "prod"]),
+    GCP_PROJECT: nonEmpty,
+    GCP_REGION: nonEmpty,
+    SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+    VERTEX_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    CLOUD_TASKS_ENDPOINT: z
+      .string()
+      .regex(/^[^/:]+:\d+$/, "is host:port")
+      .optional(),
+    STORAGE_EMULATOR_HOST: z.url({ protocol: /^https?$/ }).optional(),
+  };
+  if (fn.access.vertexAi) shape.VERTEX_LOCATION = nonEmpty;
+  if (fn.access.mediaBucket !== "none") shape.MEDIA_BUCKET = nonEmpty;
+  if (fn.trigger === "https") {
+    shape.TIER_LIMITS = jsonText(tierLimitsSchema);
+    shape.WEB_ORIGINS = originList;
+  }
+  if (fn.access.enqueues.length > 0) {
+    shape.TASKS_INVOKER_EMAIL = z.email();
+    for (const queue of fn.access.enqueues) {
+      const keys = queueEnvKeys(queue);
+      shape[keys.path] = z.string().regex(/^projects\/[^/]+\/locations\/[^/]+\/queues\/[^/]+$/, "is not a queue path");
+      shape[keys.workerUrl] = z.url({ protocol: /^https?$/ });
+    }
+  }
+  return z.object(shape);
+}
+
+/** The variable names a function's environment must carry (for infra and the plan). */
+export function requiredEnvKeys(name: FunctionName): string[] {
+  const schema = runtimeEnvSchema(getFunction(name));
+  return Object.entries(schema.shape)
+    .filter(([, field]) => !(field as z.ZodType).safeParse(undefined).success)
+    .map(([key]) => key);
+}
+
+/** Parses the environment once at cold start; the first bad variable is named in the error. */
+export function loadRuntimeConfig(
+  name: FunctionName,
+  env: Record<string, string | undefined> = process.env,
+): RuntimeConfig {
+  const fn = getFunction(name);
+  const parsed = runtimeEnvSchema(fn).safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? "(environment)");
+    throw new ConfigError(variable, issue?.message ?? "is invalid");
+  }
+  const values = parsed.data as Record<string, unknown>;
+  if (values.PLATFORM_ENV !== "local") {
+    const stray = LOCAL_ENDPOINT_VARIABLES.find((key) => values[key] !== undefined);
+    if (stray) throw new ConfigError(stray, "points at a local stand-in and is only allowed with PLATFORM_ENV=local");
+  }
+  const queues: Partial<Record<QueueName, QueueTarget>> = {};
+  for (const queue of fn.access.enqueues as QueueName[]) {
+    const keys = queueEnvKeys(queue);
+    queues[queue] = { path: values[keys.path] as string, workerUrl: values[keys.workerUrl] as string };
+  }
+  return {
+    functionName: name,
+    environment: values.PLATFORM_ENV as RuntimeConfig["environment"],
+    project: values.GCP_PROJECT as string,
+    region: values.GCP_REGION as string,
+    vertexLocation: values.VERTEX_LOCATION as string | undefined,
+    mediaBucket: values.MEDIA_BUCKET as string | undefined,
+    tierLimits: values.TIER_LIMITS as TierLimits | undefined,
+    webOrigins: (values.WEB_ORIGINS as string[] | undefined) ?? [],
+    tasksInvokerEmail: values.TASKS_INVOKER_EMAIL as string | undefined,
+    queues,
+    signedUrlTtlSeconds: values.SIGNED_URL_TTL_SECONDS as number,
+    local: {
+      vertexBaseUrl: values.VERTEX_BASE_URL as string | undefined,
+      cloudTasksEndpoint: values.CLOUD_TASKS_ENDPOINT as string | undefined,
+      storageEmulatorHost: values.STORAGE_EMULATOR_HOST as string | undefined,
+    },
+  };
+}

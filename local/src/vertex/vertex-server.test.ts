@@ -1,0 +1,163 @@
+// The local Vertex AI server's own behaviour: quota, faults and stats over HTTP, error answers, and
+// Veo writing its video to a storage server.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { MODELS } from "@genai-platform/definition";
+import { createGenAi } from "@genai-platform/functions/adapters/vertex/genai-client.ts";
+import { VertexImageModel } from "@genai-platform/functions/adapters/vertex/image-model.ts";
+import { VeoVideoModel } from "@genai-platform/functions/adapters/vertex/video-model.ts";
+import { ModelError } from "@genai-platform/functions/domain/errors.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { startVertexServer, type VertexServer } from "./vertex-server.ts";
+
+const IMAGE_PATH = `/v1beta1/projects/p/locations/global/publishers/google/models/${MODELS.image}:generateContent`;
+const stops: Array<() => Promise<void>> = [];
+
+async function server(options: Parameters<typeof startVertexServer>[0] = {}): Promise<VertexServer> {
+  const started = await startVertexServer(options);
+  stops.push(started.stop);
+  return started;
+}
+
+function imageModel(url: string): VertexImageModel {
+  return new VertexImageModel({
+    genai: createGenAi({ project: "p", location: "global", baseUrl: url }),
+    model: MODELS.image,
+    timeoutMs: 10_000,
+  });
+}
+
+const imageBody = JSON.stringify({ contents: [{ role: "user", parts: [{ text: "a cat" }] }] });
+
+afterEach(async () => {
+  await Promise.all(stops.splice(0).map((stop) => stop()));
+});
+
+describe("the local Vertex AI server", () => {
+  it("answers requests above its per-second quota with 429s that the stats count", async () => {
+    const vertex = await server({ quotaPerSecond: 5 });
+    const model = imageModel(vertex.url);
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        model.generate({ prompt: `shot ${i}`, aspectRatio: "1:1", imageSize: "1K" }, {}),
+      ),
+    );
+    const ok = results.filter((r) => r.status === "fulfilled").length;
+    const limited = results.filter(
+      (r) => r.status === "rejected" && r.reason instanceof ModelError && r.reason.code === "MODEL_RATE_LIMITED",
+    ).length;
+    expect(limited).toBeGreaterThan(0);
+    expect(ok + limited).toBe(20);
+    const stats = vertex.stats();
+    expect(stats).toMatchObject({ requests: 20, ok, rejected429: limited, failed: 0 });
+    expect(stats.byModel[MODELS.image]).toEqual({ requests: 20, ok, rejected429: limited, failed: 0 });
+  });
+
+  it("takes faults, reports stats and resets over HTTP", async () => {
+    const vertex = await server();
+    const pushed = await fetch(`${vertex.url}/__control/faults`, {
+      method: "POST",
+      body: JSON.stringify({ model: MODELS.image, status: 503, times: 2 }),
+    });
+    expect(await pushed.json()).toEqual({ pending: 2 });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      statuses.push((await fetch(`${vertex.url}${IMAGE_PATH}`, { method: "POST", body: imageBody })).status);
+    }
+    expect(statuses).toEqual([503, 503, 200]);
+    const stats = await (await fetch(`${vertex.url}/__control/stats`)).json();
+    expect(stats).toMatchObject({ requests: 3, ok: 1, rejected429: 0, failed: 2 });
+    await fetch(`${vertex.url}/__control/reset`, { method: "POST" });
+    expect(vertex.stats()).toMatchObject({ requests: 0, ok: 0, rejected429: 0, failed: 0, byModel: {} });
+  });
+
+  it("applies a fault only to its model and only as many times as asked", async () => {
+    const vertex = await server();
+    vertex.faults.push({ model: MODELS.video, status: 500 });
+    expect((await fetch(`${vertex.url}${IMAGE_PATH}`, { method: "POST", body: imageBody })).status).toBe(200);
+    expect(vertex.faults.pending()).toBe(1);
+  });
+
+  it.each<[string, string, RequestInit, number, string]>([
+    ["an unknown path", "/v1beta1/projects/p/nothing", { method: "POST", body: "{}" }, 404, "NOT_FOUND"],
+    [
+      "an unknown model method",
+      IMAGE_PATH.replace("generateContent", "countTokens"),
+      { method: "POST" },
+      404,
+      "NOT_FOUND",
+    ],
+    ["a GET on a model method", IMAGE_PATH, { method: "GET" }, 405, "METHOD_NOT_ALLOWED"],
+    ["malformed JSON", IMAGE_PATH, { method: "POST", body: "{not json" }, 400, "INVALID_ARGUMENT"],
+    ["an invalid fault", "/__control/faults", { method: "POST", body: '{"status":"x"}' }, 400, "INVALID_ARGUMENT"],
+  ])("answers %s with Google's error JSON", async (_name, path, init, status, statusName) => {
+    const vertex = await server();
+    const response = await fetch(`${vertex.url}${path}`, init);
+    expect(response.status).toBe(status);
+    expect(await response.json()).toMatchObject({ error: { code: status, status: statusName } });
+  });
+
+  it("writes a finished video to the storage server with a media upload", async () => {
+    const uploads: Array<{ method?: string; url?: string; type?: string; body: Buffer }> = [];
+    const storage: Server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        uploads.push({
+          method: req.method,
+          url: req.url,
+          type: req.headers["content-type"],
+          body: Buffer.concat(chunks),
+        });
+        res.writeHead(200, { "content-type": "application/json" }).end("{}");
+      });
+    });
+    await new Promise<void>((resolve) => storage.listen(0, "127.0.0.1", resolve));
+    stops.push(() => new Promise((resolve) => storage.close(() => resolve())));
+    const storageUrl = `http://127.0.0.1:${(storage.address() as AddressInfo).port}`;
+    const vertex = await server({ pollsUntilDone: 0, storageBaseUrl: storageUrl });
+    const veo = new VeoVideoModel({
+      genai: createGenAi({ project: "p", location: "us-central1", baseUrl: vertex.url }),
+      model: MODELS.video,
+    });
+    const request = {
+      prompt: "a paper boat",
+      aspectRatio: "16:9",
+      durationSeconds: 8,
+      resolution: "720p",
+      generateAudio: false,
+    } as const;
+    const { operationName } = await veo.start(request, { outputUri: "gs://media/users/u/videos/j" });
+    const state = await veo.poll(operationName, {});
+    expect(state).toEqual({
+      done: true,
+      videos: [{ uri: "gs://media/users/u/videos/j/sample_0.mp4", mimeType: "video/mp4" }],
+    });
+    // A second poll of a finished operation answers the same without writing again.
+    expect(await veo.poll(operationName, {})).toEqual(state);
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0]).toMatchObject({
+      method: "POST",
+      url: `/upload/storage/v1/b/media/o?uploadType=media&name=${encodeURIComponent("users/u/videos/j/sample_0.mp4")}`,
+      type: "video/mp4",
+    });
+    expect(uploads[0]?.body.subarray(4, 8).toString("latin1")).toBe("ftyp");
+  });
+
+  it("ends the operation with an error when the storage server refuses the video", async () => {
+    const vertex = await server({ pollsUntilDone: 0, storageBaseUrl: "http://127.0.0.1:9" });
+    const veo = new VeoVideoModel({
+      genai: createGenAi({ project: "p", location: "us-central1", baseUrl: vertex.url }),
+      model: MODELS.video,
+    });
+    const request = {
+      prompt: "a paper boat",
+      aspectRatio: "16:9",
+      durationSeconds: 8,
+      resolution: "720p",
+      generateAudio: false,
+    } as const;
+    const { operationName } = await veo.start(request, { outputUri: "gs://media/x/" });
+    expect(await veo.poll(operationName, {})).toMatchObject({ done: true, error: { code: "VIDEO_OPERATION_FAILED" } });
+  });
+});

@@ -1,3 +1,4 @@
+import { platform } from "@genai-platform/definition";
 import { describe, expect, it } from "vitest";
 import { parseStackConfig, StackConfigError } from "./config.ts";
 
@@ -20,7 +21,7 @@ describe("parseStackConfig", () => {
     expect(config).toMatchObject({
       project: "genai-platform-dev",
       region: "europe-west1",
-      vertexLocation: "global",
+      models: platform.defaultModels,
       signedUrlTtlSeconds: 900,
       mediaRetentionDays: 7,
       webOrigins: ["http://localhost:5173"],
@@ -88,5 +89,46 @@ describe("parseStackConfig", () => {
     } catch (error) {
       expect((error as StackConfigError).key).toBe("genai-platform:datasetLocation");
     }
+  });
+
+  describe("models", () => {
+    const withModels = (models: unknown) => parseStackConfig({ ...valid, models: JSON.stringify(models) });
+
+    it("defaults every kind to the definition's choice", () => {
+      expect(parseStackConfig(valid).models).toEqual(platform.defaultModels);
+    });
+
+    it("takes an override of one kind, in the first location Google serves that model", () => {
+      const { models } = withModels({ video: { id: "veo-3.1-fast-generate-001" } });
+      expect(models.video).toEqual({ id: "veo-3.1-fast-generate-001", location: "us-central1" });
+      expect(models.image).toEqual(platform.defaultModels.image);
+    });
+
+    it.each([
+      [
+        "a model in a location Google does not serve it in",
+        { video: { location: "global" } },
+        'genai-platform:models.video.location: veo-3.1-generate-001 is not served in "global" (served in: us-central1)',
+      ],
+      [
+        "an unknown model id",
+        { agent: { id: "gemini-3-pro-preview" } },
+        'genai-platform:models.agent.id: "gemini-3-pro-preview" is not a known agent model',
+      ],
+      [
+        "a model of another kind",
+        { image: { id: "veo-3.1-generate-001", location: "us-central1" } },
+        'genai-platform:models.image.id: "veo-3.1-generate-001" is a video model (image models: gemini-3-pro-image-preview',
+      ],
+      [
+        "a preview model whose quota the queues outrun",
+        { video: { id: "veo-3.1-generate-preview" } },
+        "genai-platform:models: queues video-jobs (0.3/s, burst 1) + video-polls (0.5/s, burst 1) may dispatch 50 requests a minute to veo-3.1-generate-preview, whose quota is 10 per minute",
+      ],
+      ["an unknown kind", { audio: { id: "x" } }, "genai-platform:models"],
+    ])("refuses %s, naming the key", (_, models, message) => {
+      expect(() => withModels(models)).toThrow(StackConfigError);
+      expect(() => withModels(models)).toThrow(message);
+    });
   });
 });

@@ -1,7 +1,15 @@
 // The stack's configuration, read from Pulumi config and validated with zod before any resource
 // exists: a bad or missing key stops the program with one error naming that key.
 
-import { type TierLimits, tierLimitsSchema } from "@genai-platform/definition";
+import {
+  type ModelChoices,
+  modelChoiceIssues,
+  modelQuotaIssues,
+  platform,
+  type TierLimits,
+  tierLimitsSchema,
+  vertexLocationSchema,
+} from "@genai-platform/definition";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 
@@ -37,7 +45,19 @@ const stackConfigSchema = z.object({
   ),
   "gcp:region": location,
   environment: z.enum(["dev", "prod"], required("must be `dev` or `prod`")),
-  vertexLocation: location.default("global"),
+  /** Per kind, the model id and/or Vertex AI location replacing the definition's default. */
+  models: z
+    .strictObject(
+      Object.fromEntries(
+        (["image", "video", "agent"] as const).map((kind) => [
+          kind,
+          z
+            .strictObject({ id: text("must be a model id").optional(), location: vertexLocationSchema.optional() })
+            .optional(),
+        ]),
+      ),
+    )
+    .optional(),
   firestoreLocation: location,
   webOrigins: z
     .array(z.url({ protocol: /^https?$/, error: "must be an http(s) origin" }), required("must be a list of origins"))
@@ -64,6 +84,7 @@ const JSON_KEYS = new Set([
   "signedUrlTtlSeconds",
   "deletionProtection",
   "tierLimits",
+  "models",
 ]);
 
 export const STACK_CONFIG_KEYS = Object.keys(stackConfigSchema.shape) as (keyof typeof stackConfigSchema.shape)[];
@@ -72,7 +93,8 @@ export interface StackConfig {
   project: string;
   region: string;
   environment: "dev" | "prod";
-  vertexLocation: string;
+  /** The model and Vertex AI location each kind calls: the definition's defaults, overridden per kind. */
+  models: ModelChoices;
   firestoreLocation: string;
   webOrigins: string[];
   alertEmail: string;
@@ -117,11 +139,12 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
     throw new StackConfigError(qualifiedKey(String(key ?? "(config)")), `${where}${message}`);
   }
   const c = parsed.data;
+  const models = chosenModels(c.models as Partial<Record<keyof ModelChoices, Partial<ModelChoices["image"]>>>);
   return {
     project: c["gcp:project"],
     region: c["gcp:region"],
     environment: c.environment,
-    vertexLocation: c.vertexLocation,
+    models,
     firestoreLocation: c.firestoreLocation,
     webOrigins: c.webOrigins,
     alertEmail: c.alertEmail,
@@ -132,6 +155,33 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
     deletionProtection: c.deletionProtection,
     ...(c.tierLimits ? { tierLimits: c.tierLimits } : {}),
   };
+}
+
+/**
+ * The definition's default models with the stack's overrides, checked against the models the
+ * definition knows Google serves, and against the per-minute quota of the queues that call them.
+ */
+function chosenModels(
+  overrides: Partial<Record<keyof ModelChoices, Partial<ModelChoices["image"]>>> = {},
+): ModelChoices {
+  const models = {} as ModelChoices;
+  for (const kind of ["image", "video", "agent"] as const) {
+    const override = overrides[kind] ?? {};
+    const base = platform.defaultModels[kind];
+    // A new id without a location takes the first location that model is served in.
+    const served = platform.models.find((m) => m.id === override.id)?.locations[0];
+    models[kind] = {
+      id: override.id ?? base.id,
+      location: override.location ?? (override.id ? (served ?? base.location) : base.location),
+    };
+  }
+  const issue = modelChoiceIssues(platform.models, models, "models")[0] ?? modelQuotaIssues(platform, models)[0];
+  if (issue) {
+    const [path, ...message] = issue.split(": ");
+    const key = path?.startsWith("models.") ? qualifiedKey(path) : qualifiedKey("models");
+    throw new StackConfigError(key, path?.startsWith("models.") ? message.join(": ") : issue);
+  }
+  return models;
 }
 
 /** Reads and validates the current stack's config from the Pulumi runtime. */

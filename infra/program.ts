@@ -36,6 +36,8 @@ export interface ProgramOptions {
 
 export interface PlatformOutputs {
   functionUrls: Record<string, pulumi.Output<string>>;
+  /** Cloud Run service URL (run.app) per function: what Cloud Tasks targets and the OIDC audience. */
+  serviceUrls: Record<string, pulumi.Output<string>>;
   mediaBucket: pulumi.Output<string>;
   sourceBucket: pulumi.Output<string>;
   dataset: pulumi.Output<string>;
@@ -118,6 +120,7 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
     after,
   );
 
+  const projectInfo = gcp.organizations.getProjectOutput({ projectId: project });
   const functions = new Functions(
     "functions",
     {
@@ -126,6 +129,7 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
       functions: platform.functions,
       bundles,
       serviceAccountEmails: Object.fromEntries(Object.entries(identities.functions).map(([n, sa]) => [n, sa.email])),
+      projectNumber: projectInfo.number,
       sourceBucket: storage.sourceBucket.name,
       buildServiceAccount: identities.builder.name,
       dockerRepository: pulumi.interpolate`projects/${project}/locations/${region}/repositories/${storage.imageRepository.repositoryId}`,
@@ -133,7 +137,7 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
         environment: config.environment,
         project,
         region,
-        vertexLocation: config.vertexLocation,
+        models: config.models,
         mediaBucket: storage.mediaBucket.name,
         tierLimits: config.tierLimits ?? platform.tiers,
         webOrigins: config.webOrigins,
@@ -145,7 +149,6 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
     after,
   );
 
-  const projectInfo = gcp.organizations.getProjectOutput({ projectId: project });
   // Google creates the Vertex AI service agent lazily; make sure it exists before granting to it.
   const vertexAgent = new gcp.projects.ServiceIdentity(
     "vertex-ai-service-agent",
@@ -193,6 +196,9 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
 
   return {
     functionUrls: Object.fromEntries(Object.entries(functions.functions).map(([n, f]) => [n, f.url])),
+    serviceUrls: Object.fromEntries(
+      Object.entries(functions.functions).map(([n, f]) => [n, f.serviceConfig.apply((c) => c?.uri ?? "")]),
+    ),
     mediaBucket: storage.mediaBucket.name,
     sourceBucket: storage.sourceBucket.name,
     dataset: analytics.dataset.datasetId,

@@ -39,7 +39,9 @@ describe("the platform definition", () => {
 
   it("gives every queue exactly one worker and every worker exactly one queue", () => {
     for (const queue of platform.queues) {
-      const consumers = platform.functions.filter((f) => f.trigger === "task" && f.drains === queue.name);
+      const consumers = platform.functions.filter(
+        (f) => f.trigger === "task" && (f.drains as readonly string[]).includes(queue.name),
+      );
       expect(consumers, queue.name).toHaveLength(1);
     }
   });
@@ -78,9 +80,30 @@ describe("validation rejects a broken definition", () => {
     [
       "a queue with two consumers",
       (d) => {
-        d.functions.find((f: any) => f.name === "videoWorker").drains = "image-jobs";
+        d.functions.find((f: any) => f.name === "videoWorker").drains.push("image-jobs");
       },
       /image-jobs: has 2 consumers/,
+    ],
+    [
+      "a queue that outruns its model's per-minute quota",
+      (d) => {
+        d.queues.find((q: any) => q.name === "video-jobs").maxDispatchesPerSecond = 1;
+      },
+      /queues video-jobs \(1\/s, burst 1\) \+ video-polls \(0\.5\/s, burst 1\) may dispatch 92 requests a minute to veo-3\.1-generate-001, whose quota is 50 per minute/,
+    ],
+    [
+      "a default model in a location Google does not serve it in",
+      (d) => {
+        d.defaultModels.video = { id: "veo-3.1-generate-001", location: "global" };
+      },
+      /defaultModels\.video\.location: veo-3\.1-generate-001 is not served in "global" \(served in: us-central1\)/,
+    ],
+    [
+      "a default model the catalog does not know",
+      (d) => {
+        d.defaultModels.agent = { id: "gemini-3-pro-preview", location: "global" };
+      },
+      /defaultModels\.agent\.id: "gemini-3-pro-preview" is not a known agent model/,
     ],
     [
       "a queue with no consumer",
@@ -99,7 +122,7 @@ describe("validation rejects a broken definition", () => {
     [
       "a worker draining an undeclared queue",
       (d) => {
-        d.functions.find((f: any) => f.name === "imageWorker").drains = "nowhere";
+        d.functions.find((f: any) => f.name === "imageWorker").drains = ["nowhere"];
       },
       /imageWorker\.drains: queue "nowhere" is not declared/,
     ],

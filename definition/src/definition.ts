@@ -1,17 +1,19 @@
 // The platform in one place: every deployable, queue, tier, collection, index and log event.
 // infra/ provisions it, functions/ runs against it, policies/ judges the result. Pure data.
+import { DEFAULT_MODELS, VERTEX_MODELS } from "./models.ts";
 import type { DeepReadonly, PlatformDefinition } from "./schema.ts";
 
-/** Vertex AI model ids, by the kind of work they do. */
+/** The default Vertex AI model id of each kind (a stack may choose others: `genai-platform:models`). */
 export const MODELS = {
-  image: "gemini-3-pro-image-preview",
-  video: "veo-3.1-generate-preview",
-  agent: "gemini-3-pro-preview",
+  image: DEFAULT_MODELS.image.id,
+  video: DEFAULT_MODELS.video.id,
+  agent: DEFAULT_MODELS.agent.id,
 } as const;
 export type ModelKey = keyof typeof MODELS;
 
 const IMAGE_QUEUE = "image-jobs";
 const VIDEO_QUEUE = "video-jobs";
+const VIDEO_POLL_QUEUE = "video-polls";
 
 export const definition = {
   functions: [
@@ -101,7 +103,7 @@ export const definition = {
       description: "Runs image jobs from the image queue: Vertex AI, then the PNG into the media bucket.",
       trigger: "task",
       ingress: "internal",
-      drains: IMAGE_QUEUE,
+      drains: [IMAGE_QUEUE],
       entryPoint: "src/entries/image-worker.ts",
       model: "image",
       serviceAccountId: "fn-image-worker",
@@ -114,10 +116,10 @@ export const definition = {
     },
     {
       name: "videoWorker",
-      description: "Starts Veo operations and polls them with delayed tasks on its own queue until done.",
+      description: "Starts Veo operations, then polls each with delayed tasks on the poll queue until done.",
       trigger: "task",
       ingress: "internal",
-      drains: VIDEO_QUEUE,
+      drains: [VIDEO_QUEUE, VIDEO_POLL_QUEUE],
       entryPoint: "src/entries/video-worker.ts",
       model: "video",
       serviceAccountId: "fn-video-worker",
@@ -126,7 +128,7 @@ export const definition = {
       minInstances: 0,
       maxInstances: 10,
       concurrency: 20,
-      access: { firestore: "readWrite", mediaBucket: "read", vertexAi: true, enqueues: [VIDEO_QUEUE] },
+      access: { firestore: "readWrite", mediaBucket: "read", vertexAi: true, enqueues: [VIDEO_POLL_QUEUE] },
     },
   ],
   queues: [
@@ -137,14 +139,28 @@ export const definition = {
       maxBurstSize: 50,
       // Little's law: 50/s times ~10 s per image is ~500 in flight.
       maxConcurrentDispatches: 500,
+      callsModel: "image",
       retry: { maxAttempts: 8, minBackoff: "2s", maxBackoff: "120s", maxDoublings: 5 },
     },
     {
       name: VIDEO_QUEUE,
-      description: "Veo start and poll tasks; polls are delayed tasks on the same queue.",
-      maxDispatchesPerSecond: 5,
-      maxBurstSize: 5,
+      description: "Veo starts, within the video model's per-minute quota together with the polls.",
+      // Veo 3.1 allows 50 requests per minute per project; Google does not say whether
+      // fetchPredictOperation counts, so the safe reading is that it does: starts and polls share
+      // the minute, 0.3/s x 60 + 1 = 19 starts and 0.5/s x 60 + 1 = 31 polls, 50 in all.
+      maxDispatchesPerSecond: 0.3,
+      maxBurstSize: 1,
       maxConcurrentDispatches: 50,
+      callsModel: "video",
+      retry: { maxAttempts: 6, minBackoff: "5s", maxBackoff: "300s", maxDoublings: 4 },
+    },
+    {
+      name: VIDEO_POLL_QUEUE,
+      description: "Delayed polls of running Veo operations; never waits behind throttled starts.",
+      maxDispatchesPerSecond: 0.5,
+      maxBurstSize: 1,
+      maxConcurrentDispatches: 50,
+      callsModel: "video",
       retry: { maxAttempts: 6, minBackoff: "5s", maxBackoff: "300s", maxDoublings: 4 },
     },
   ],
@@ -194,6 +210,11 @@ export const definition = {
       tier: { type: "STRING", required: false, description: "free or pro at admission" },
       kind: { type: "STRING", required: true, description: "image, video or agent" },
       model: { type: "STRING", required: false, description: "Vertex AI model id" },
+      location: {
+        type: "STRING",
+        required: false,
+        description: "Vertex AI location, on failures the deployment must fix (MODEL_NOT_SERVED)",
+      },
       jobId: { type: "STRING", required: false, description: "job document id" },
       status: { type: "STRING", required: true, description: "job status after the event" },
       latencyMs: { type: "INTEGER", required: false, description: "time the step took, or admission to terminal" },
@@ -205,4 +226,6 @@ export const definition = {
       toolCalls: { type: "INTEGER", required: false, description: "tool calls in the turn (agent turns)" },
     },
   },
+  models: VERTEX_MODELS,
+  defaultModels: DEFAULT_MODELS,
 } as const satisfies DeepReadonly<PlatformDefinition>;

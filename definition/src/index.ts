@@ -6,8 +6,16 @@ import { validatePlatform } from "./validate.ts";
 
 validatePlatform(definition);
 
+export { DEFAULT_MODELS, VERTEX_MODELS } from "./models.ts";
 export * from "./schema.ts";
-export { crossReferenceIssues, PlatformDefinitionError, validatePlatform } from "./validate.ts";
+export {
+  crossReferenceIssues,
+  findModel,
+  modelChoiceIssues,
+  modelQuotaIssues,
+  PlatformDefinitionError,
+  validatePlatform,
+} from "./validate.ts";
 export { MODELS, type ModelKey };
 
 /** The definition, with its literal names kept for typing. */
@@ -61,7 +69,16 @@ export function generationLogFilter(): string {
   return `resource.type="cloud_run_revision" AND jsonPayload.eventType="${definition.generationEvent.eventType}"`;
 }
 
-/** The model id a function calls, if any. */
+/** The default model id a function calls, if any (a stack may choose another of the same kind). */
 export function modelOf(fn: FunctionDefinition): string | undefined {
   return fn.model === undefined ? undefined : MODELS[fn.model];
+}
+
+/** The function that drains a queue (the definition guarantees exactly one). */
+export function workerOf(queue: string): FunctionDefinition {
+  const worker = definition.functions.find(
+    (f) => f.trigger === "task" && (f.drains as readonly string[]).includes(queue),
+  );
+  if (!worker) throw new Error(`no worker drains queue "${queue}"`);
+  return worker as FunctionDefinition;
 }

@@ -67,6 +67,11 @@ export const queueSchema = z.object({
   maxBurstSize: positiveInt,
   /** Tasks in flight at once: bounds worker instances times concurrency. */
   maxConcurrentDispatches: positiveInt.max(5000),
+  /**
+   * The kind of model each dispatch calls once, if any: the chosen model's per-minute quota then
+   * bounds the queue's rate (with every other queue that calls the same model).
+   */
+  callsModel: usageKindSchema.optional(),
   retry: z.object({
     /** Total attempts including the first; never unlimited (-1). */
     maxAttempts: positiveInt.max(100),
@@ -90,12 +95,46 @@ export const accessSchema = z.object({
 });
 export type Access = DeepReadonly<z.infer<typeof accessSchema>>;
 
+/** A Vertex AI location: `global` or a region such as `us-central1`. */
+export const vertexLocationSchema = z
+  .string()
+  .regex(/^(global|[a-z]+-[a-z]+\d+)$/, "Vertex AI locations are `global` or a region such as us-central1");
+
+/** Quota Google states for a model, per project. */
+export const modelQuotaSchema = z.object({
+  /** Served from Google's shared pool (Dynamic Shared Quota): no per-project limit, 429s possible at any load. */
+  sharedPool: z.boolean(),
+  /** Requests per minute per project, where Google publishes one. */
+  requestsPerMinute: positiveInt.optional(),
+});
+
+export const vertexModelSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, "model ids are lowercase, e.g. gemini-3-pro-image-preview"),
+  kind: usageKindSchema,
+  stage: z.enum(["preview", "ga"]),
+  /** The locations Google serves the model in; anything else answers 404 NOT_FOUND. */
+  locations: z.array(vertexLocationSchema).min(1),
+  quota: modelQuotaSchema,
+  /** The Google page the row comes from. */
+  source: z.url(),
+});
+export type VertexModelDefinition = DeepReadonly<z.infer<typeof vertexModelSchema>>;
+
+export const modelChoiceSchema = z.object({ id: z.string().min(1), location: vertexLocationSchema });
+export type ModelChoice = z.infer<typeof modelChoiceSchema>;
+export const modelChoicesSchema = z.object({
+  image: modelChoiceSchema,
+  video: modelChoiceSchema,
+  agent: modelChoiceSchema,
+});
+export type ModelChoices = z.infer<typeof modelChoicesSchema>;
+
 const functionBase = {
   name: functionNameSchema,
   description: z.string().min(1),
   /** Module under `functions/` that registers this function with functions-framework. */
   entryPoint: z.string().regex(/^src\/.+\.ts$/),
-  /** Key into MODELS, or none for functions that call no model. */
+  /** The kind of model the function calls (the stack chooses which model of that kind), if any. */
   model: z.enum(["image", "video", "agent"]).optional(),
   serviceAccountId: serviceAccountIdSchema,
   memoryMiB: z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]),
@@ -121,8 +160,8 @@ export const taskFunctionSchema = z.object({
   trigger: z.literal("task"),
   /** Workers accept internal traffic only, and only the tasks invoker identity may call them. */
   ingress: z.literal("internal"),
-  /** The one queue whose tasks this worker handles. */
-  drains: queueNameSchema,
+  /** The queues whose tasks this worker handles (each queue has exactly one worker). */
+  drains: z.array(queueNameSchema).min(1),
 });
 
 export const functionSchema = z.discriminatedUnion("trigger", [httpsFunctionSchema, taskFunctionSchema]);
@@ -168,6 +207,10 @@ export const platformSchema = z.object({
   collections: z.array(collectionSchema).min(1),
   indexes: z.array(indexSchema),
   generationEvent: logEventSchema,
+  /** The Vertex AI models a stack may choose, with where Google serves them and their quota. */
+  models: z.array(vertexModelSchema).min(1),
+  /** The model each kind calls unless the stack overrides it. */
+  defaultModels: modelChoicesSchema,
 });
 export type PlatformDefinition = z.infer<typeof platformSchema>;
 

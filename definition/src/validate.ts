@@ -1,6 +1,13 @@
 // Cross-reference checks the per-field schema cannot express: names unique, every queue
 // drained by exactly one worker, every enqueue target declared, indexes on known collections.
-import { type PlatformDefinition, platformSchema } from "./schema.ts";
+import {
+  type DeepReadonly,
+  type ModelChoices,
+  type PlatformDefinition,
+  platformSchema,
+  usageKindSchema,
+  type VertexModelDefinition,
+} from "./schema.ts";
 
 export class PlatformDefinitionError extends Error {
   readonly issues: readonly string[];
@@ -49,8 +56,10 @@ export function crossReferenceIssues(platform: PlatformDefinition): string[] {
     for (const queue of fn.access.enqueues) {
       if (!queueNames.has(queue)) issues.push(`functions.${fn.name}.access.enqueues: queue "${queue}" is not declared`);
     }
-    if (fn.trigger === "task" && !queueNames.has(fn.drains)) {
-      issues.push(`functions.${fn.name}.drains: queue "${fn.drains}" is not declared`);
+    if (fn.trigger === "task") {
+      for (const queue of fn.drains) {
+        if (!queueNames.has(queue)) issues.push(`functions.${fn.name}.drains: queue "${queue}" is not declared`);
+      }
     }
     if (fn.minInstances > fn.maxInstances) {
       issues.push(`functions.${fn.name}: minInstances (${fn.minInstances}) exceeds maxInstances (${fn.maxInstances})`);
@@ -61,7 +70,7 @@ export function crossReferenceIssues(platform: PlatformDefinition): string[] {
   }
 
   for (const queue of platform.queues) {
-    const consumers = platform.functions.filter((f) => f.trigger === "task" && f.drains === queue.name);
+    const consumers = platform.functions.filter((f) => f.trigger === "task" && f.drains.includes(queue.name));
     if (consumers.length !== 1) {
       issues.push(`queues.${queue.name}: has ${consumers.length} consumers; exactly one worker must drain it`);
     }
@@ -77,6 +86,74 @@ export function crossReferenceIssues(platform: PlatformDefinition): string[] {
   }
   for (const id of duplicates(platform.collections.map((c) => c.id))) {
     issues.push(`collections: id "${id}" is declared twice`);
+  }
+  for (const id of duplicates(platform.models.map((m) => m.id))) {
+    issues.push(`models: id "${id}" is declared twice`);
+  }
+  issues.push(...modelChoiceIssues(platform.models, platform.defaultModels, "defaultModels"));
+  issues.push(...modelQuotaIssues(platform, platform.defaultModels));
+  return issues;
+}
+
+/** The catalog row of a model id, if Google serves it at all (as far as the catalog knows). */
+export function findModel(
+  models: readonly DeepReadonly<VertexModelDefinition>[],
+  id: string,
+): DeepReadonly<VertexModelDefinition> | undefined {
+  return models.find((m) => m.id === id);
+}
+
+/**
+ * Each kind's choice must be a model of that kind, in a location Google serves it in. `where` names
+ * the place the choices come from (`defaultModels`, `genai-platform:models`) in each message.
+ */
+export function modelChoiceIssues(
+  models: readonly DeepReadonly<VertexModelDefinition>[],
+  choices: DeepReadonly<ModelChoices>,
+  where: string,
+): string[] {
+  const issues: string[] = [];
+  for (const kind of usageKindSchema.options) {
+    const choice = choices[kind];
+    const model = findModel(models, choice.id);
+    const ofKind = models.filter((m) => m.kind === kind).map((m) => m.id);
+    if (!model) {
+      issues.push(`${where}.${kind}.id: "${choice.id}" is not a known ${kind} model (known: ${ofKind.join(", ")})`);
+    } else if (model.kind !== kind) {
+      issues.push(
+        `${where}.${kind}.id: "${choice.id}" is a ${model.kind} model (${kind} models: ${ofKind.join(", ")})`,
+      );
+    } else if (!model.locations.includes(choice.location)) {
+      issues.push(
+        `${where}.${kind}.location: ${choice.id} is not served in "${choice.location}" (served in: ${model.locations.join(", ")})`,
+      );
+    }
+  }
+  return issues;
+}
+
+/**
+ * Queues that call a model must stay within its per-minute quota together: over a minute a queue
+ * dispatches at most its rate x 60 plus one full burst. A model served from the shared pool has no
+ * per-project quota to check.
+ */
+export function modelQuotaIssues(
+  platform: DeepReadonly<Pick<PlatformDefinition, "queues" | "models">>,
+  choices: DeepReadonly<ModelChoices>,
+): string[] {
+  const issues: string[] = [];
+  for (const kind of usageKindSchema.options) {
+    const model = findModel(platform.models, choices[kind].id);
+    const perMinute = model?.quota.requestsPerMinute;
+    if (perMinute === undefined) continue;
+    const queues = platform.queues.filter((q) => q.callsModel === kind);
+    const demand = queues.reduce((sum, q) => sum + q.maxDispatchesPerSecond * 60 + q.maxBurstSize, 0);
+    if (demand > perMinute + 1e-9) {
+      const names = queues.map((q) => `${q.name} (${q.maxDispatchesPerSecond}/s, burst ${q.maxBurstSize})`);
+      issues.push(
+        `queues ${names.join(" + ")} may dispatch ${Math.round(demand * 100) / 100} requests a minute to ${model!.id}, whose quota is ${perMinute} per minute`,
+      );
+    }
   }
   return issues;
 }

@@ -79,7 +79,7 @@ export async function startPlatformHarness(options: PlatformHarnessOptions): Pro
   const vertex = await startVertexServer({ storageBaseUrl: storage.url, ...options.vertex });
   const drained = names.flatMap((name) => {
     const fn = getFunction(name);
-    return fn.trigger === "task" ? [getQueue(fn.drains as QueueName)] : [];
+    return fn.trigger === "task" ? fn.drains.map((q) => getQueue(q as QueueName)) : [];
   });
   const tasks = await startTasksServer({
     project: fs.projectId,
@@ -104,7 +104,7 @@ export async function startPlatformHarness(options: PlatformHarnessOptions): Pro
   const workerUrls: Record<string, string> = {};
   for (const name of names) {
     const fn = getFunction(name);
-    if (fn.trigger === "task") workerUrls[fn.drains] = urls[name] as string;
+    if (fn.trigger === "task") for (const q of fn.drains) workerUrls[q] = urls[name] as string;
   }
 
   const services: Partial<Record<FunctionName, Services>> = {};
@@ -113,7 +113,7 @@ export async function startPlatformHarness(options: PlatformHarnessOptions): Pro
       environment: "local",
       project: fs.projectId,
       region: REGION,
-      vertexLocation: "global",
+      models: platform.defaultModels,
       mediaBucket: BUCKET,
       tierLimits: options.tierLimits ?? platform.tiers,
       webOrigins: options.webOrigins ?? [],

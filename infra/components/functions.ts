@@ -28,6 +28,8 @@ export interface FunctionsArgs {
   buildServiceAccount: pulumi.Input<string>;
   /** Artifact Registry repository the images go to: `projects/P/locations/L/repositories/R`. */
   dockerRepository: pulumi.Input<string>;
+  /** Project number, for the deterministic run.app URL of a worker that enqueues onto its own queue. */
+  projectNumber: pulumi.Input<string>;
   /** Environment shared by all functions (worker URLs are filled in here). */
   env: Omit<FunctionEnvContext<pulumi.Input<string>>, "workerUrls" | "local">;
   /** Labels for every function (env, managed-by). */
@@ -45,16 +47,25 @@ export class Functions extends pulumi.ComponentResource {
     const normalized = normalizeFunctionsArgs(args);
     this.functions = {};
     const workerUrls: Record<string, pulumi.Input<string>> = {};
-    // Workers first: enqueuing functions need their URLs.
+    // Workers first: enqueuing functions need their URLs. Tasks target the Cloud Run service URL
+    // (run.app), the only form internal-only ingress counts as internal for Cloud Tasks, and the
+    // audience Cloud Run always accepts; not the cloudfunctions.net URL.
+    // Source: https://cloud.google.com/run/docs/securing/ingress ("using the default run.app URL")
     for (const fn of normalized.ordered) {
       const own: Record<string, pulumi.Input<string>> = { ...workerUrls };
       if (fn.trigger === "task") {
         // A worker that enqueues onto its own queue cannot wait for its own URL: predict it.
-        own[fn.drains] = predictedFunctionUrl(args.project, args.region, serviceName(fn.name));
+        const predicted = pulumi
+          .output(args.projectNumber)
+          .apply((number) => predictedFunctionUrl(number, args.region, serviceName(fn.name)));
+        for (const queue of fn.drains) own[queue] = predicted;
       }
       const created = createFunction(this, name, normalized, fn, { ...normalized.env, workerUrls: own });
       this.functions[fn.name] = created;
-      if (fn.trigger === "task") workerUrls[fn.drains] = created.url;
+      if (fn.trigger === "task") {
+        const uri = created.serviceConfig.apply((s) => s?.uri ?? "");
+        for (const queue of fn.drains) workerUrls[queue] = uri;
+      }
     }
     this.registerOutputs({ urls: Object.fromEntries(Object.entries(this.functions).map(([n, f]) => [n, f.url])) });
   }

@@ -56,6 +56,6 @@ describe("readStackConfig", () => {
   it.each(["dev", "prod"])("reads the repository's %s stack", (stack) => {
     const config = readStackConfig(REPO_ROOT, stack);
     expect(config["genai-platform:environment"]).toBe(stack);
-    expect(config["genai-platform:vertexLocation"]).toBe("global");
+    expect(config["genai-platform:firestoreLocation"]).toBeTruthy();
   });
 });

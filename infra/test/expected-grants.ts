@@ -44,7 +44,7 @@ export const EXPECTED_GRANTS = [
   ...fnGrants("fn-video-worker", "user"),
   "fn-video-worker roles/aiplatform.user project",
   "fn-video-worker roles/storage.objectViewer bucket:MEDIA",
-  "fn-video-worker roles/cloudtasks.enqueuer queue:video-jobs",
+  "fn-video-worker roles/cloudtasks.enqueuer queue:video-polls",
   "fn-video-worker roles/iam.serviceAccountUser serviceAccount:tasks-invoker",
   "tasks-invoker roles/run.invoker run:video-worker",
 

@@ -8,6 +8,7 @@ import {
   queueEnvKeys,
   serviceName,
 } from "@genai-platform/definition";
+import { predictedFunctionUrl } from "@genai-platform/definition/function-env";
 import { loadRuntimeConfig } from "@genai-platform/definition/runtime-config";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_LEVEL_ROLES } from "../grants.ts";
@@ -203,8 +204,15 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
         expect(parsed.project).toBe(project);
         const fn = platform.functions.find((f) => f.name === name)!;
         for (const queue of fn.access.enqueues) {
-          const worker = workers.find((w) => w.drains === queue)!;
-          expect(env(name)[queueEnvKeys(queue).workerUrl]).toBe(s.outputs.functionUrls[worker.name]);
+          const worker = workers.find((w) => (w.drains as readonly string[]).includes(queue))!;
+          // Tasks target the worker's run.app service URL (internal ingress admits Cloud Tasks only
+          // there); a worker enqueuing onto its own queue uses the deterministic form of it.
+          const expected =
+            worker.name === name
+              ? predictedFunctionUrl(MOCK_PROJECT_NUMBER, s.config["gcp:region"]!, serviceName(worker.name))
+              : s.outputs.serviceUrls[worker.name];
+          expect(env(name)[queueEnvKeys(queue).workerUrl]).toBe(expected);
+          expect(env(name)[queueEnvKeys(queue).workerUrl]).toMatch(/^https:\/\/[a-z0-9-]+(\.[a-z0-9-]+)?\.run\.app$/);
         }
         if (fn.trigger === "https") {
           const override = s.config["genai-platform:tierLimits"];

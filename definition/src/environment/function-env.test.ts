@@ -6,22 +6,26 @@ import {
   type FunctionEnvContext,
   FunctionEnvError,
   functionEnvironment,
+  needsModels,
   predictedFunctionUrl,
 } from "./function-env.ts";
 import { loadRuntimeConfig } from "./runtime-config.ts";
 
 const PROJECT = "demo-project";
 const REGION = "europe-west1";
+const PROJECT_NUMBER = "123456789012";
 const workers = platform.functions.filter((f) => f.trigger === "task");
 const workerUrls = Object.fromEntries(
-  workers.map((w) => [w.drains, predictedFunctionUrl(PROJECT, REGION, serviceName(w.name))]),
+  workers.flatMap((w) =>
+    (w.drains as readonly string[]).map((q) => [q, predictedFunctionUrl(PROJECT_NUMBER, REGION, serviceName(w.name))]),
+  ),
 );
 
 const context: FunctionEnvContext<string> = {
   environment: "dev",
   project: PROJECT,
   region: REGION,
-  vertexLocation: "global",
+  models: platform.defaultModels,
   mediaBucket: `${PROJECT}-media`,
   tierLimits: platform.tiers,
   webOrigins: ["https://app.example.com", "http://localhost:5173"],
@@ -37,7 +41,7 @@ describe("functionEnvironment", () => {
       const config = loadRuntimeConfig(name as FunctionName, functionEnvironment(fn, context));
       expect(config).toMatchObject({ environment: "dev", project: PROJECT, region: REGION, signedUrlTtlSeconds: 600 });
       expect(config.mediaBucket).toBe(fn.access.mediaBucket === "none" ? undefined : context.mediaBucket);
-      expect(config.vertexLocation).toBe(fn.access.vertexAi ? "global" : undefined);
+      expect(config.models).toEqual(needsModels(fn) ? platform.defaultModels : undefined);
       expect(config.tierLimits).toEqual(fn.trigger === "https" ? platform.tiers : undefined);
       expect(Object.keys(config.queues).sort()).toEqual([...fn.access.enqueues].sort());
       for (const queue of fn.access.enqueues) {
@@ -63,9 +67,14 @@ describe("functionEnvironment", () => {
     expect(env.MEDIA_BUCKET).toBe(late);
   });
 
-  it.each(workers.map((w) => [w.drains]))("names the queue %s when its worker URL is missing", (queue) => {
+  it.each(
+    workers
+      .flatMap((w) => w.drains as readonly string[])
+      .filter((q) => platform.functions.some((f) => (f.access.enqueues as readonly string[]).includes(q)))
+      .map((q) => [q]),
+  )("names the queue %s when its worker URL is missing", (queue) => {
     const enqueuer = platform.functions.find((f) => (f.access.enqueues as readonly string[]).includes(queue))!;
-    const { [queue]: _, ...others } = workerUrls;
+    const { [queue as string]: _, ...others } = workerUrls;
     const attempt = () => functionEnvironment(enqueuer, { ...context, workerUrls: others });
     expect(attempt).toThrowError(FunctionEnvError);
     expect(attempt).toThrowError(`queue "${queue}"`);
@@ -80,9 +89,9 @@ describe("functionEnvironment", () => {
     expect(() => functionEnvironment(generateImage, { ...context, local })).toThrowError(/CLOUD_TASKS_ENDPOINT/);
   });
 
-  it("predicts a Gen 2 function's URL from project, region and service name", () => {
-    expect(predictedFunctionUrl("p-1", "europe-west1", "video-worker")).toBe(
-      "https://europe-west1-p-1.cloudfunctions.net/video-worker",
+  it("predicts a worker's deterministic run.app URL from project number, region and service name", () => {
+    expect(predictedFunctionUrl("123456789012", "europe-west1", "video-worker")).toBe(
+      "https://video-worker-123456789012.europe-west1.run.app",
     );
   });
 });

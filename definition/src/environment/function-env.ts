@@ -2,7 +2,7 @@
 // (runtime-config.ts) requires, derived from its access in the platform definition. One
 // derivation for every deployer: infra passes late values (Pulumi outputs), the local platform strings.
 import type { z } from "zod";
-import { type FunctionDefinition, queueEnvKeys, queuePath, type TierLimits } from "../index.ts";
+import { type FunctionDefinition, type ModelChoices, queueEnvKeys, queuePath, type TierLimits } from "../index.ts";
 import { type LocalEndpoints, runtimeEnvSchema } from "./runtime-config.ts";
 
 /**
@@ -14,8 +14,8 @@ export interface FunctionEnvContext<V> {
   project: string;
   /** Region of the functions and queues (queue paths are built from it). */
   region: string;
-  /** Vertex AI location, set for functions that call models. */
-  vertexLocation: string;
+  /** The stack's model and Vertex AI location per kind (the definition's defaults unless overridden). */
+  models: ModelChoices;
   mediaBucket: string | V;
   /** Effective tier limits: the stack's override, else the definition's. */
   tierLimits: TierLimits;
@@ -64,7 +64,7 @@ export function functionEnvironment<V>(fn: FunctionDefinition, ctx: FunctionEnvC
     GCP_REGION: ctx.region,
     SIGNED_URL_TTL_SECONDS: String(ctx.signedUrlTtlSeconds),
   };
-  if (fn.access.vertexAi) env.VERTEX_LOCATION = ctx.vertexLocation;
+  if (needsModels(fn)) env.VERTEX_MODELS = JSON.stringify(ctx.models);
   if (fn.access.mediaBucket !== "none") env.MEDIA_BUCKET = ctx.mediaBucket;
   if (fn.trigger === "https") {
     env.TIER_LIMITS = JSON.stringify(ctx.tierLimits);
@@ -97,10 +97,19 @@ export function functionEnvironment<V>(fn: FunctionDefinition, ctx: FunctionEnvC
   return env;
 }
 
+/** Functions that call a model, or admit jobs and record which model will run them. */
+export function needsModels(fn: FunctionDefinition): boolean {
+  return fn.access.vertexAi || fn.access.enqueues.length > 0;
+}
+
 /**
- * A Gen 2 function's URL, `https://REGION-PROJECT.cloudfunctions.net/NAME`, known before it
- * exists: a worker that enqueues its own follow-up tasks cannot wait for its own URL output.
+ * A worker's Cloud Run service URL in its deterministic form, known before the service exists: a
+ * worker that enqueues its own follow-up tasks cannot wait for its own URL output. Cloud Tasks must
+ * target the run.app URL for internal-only ingress to count it as internal, and the same URL is
+ * the OIDC audience Cloud Run always accepts.
+ * Source: https://cloud.google.com/run/docs/triggering/https-request#deterministic (URL form
+ * `https://SERVICE-PROJECT_NUMBER.REGION.run.app`); https://cloud.google.com/run/docs/securing/ingress
  */
-export function predictedFunctionUrl(project: string, region: string, serviceName: string): string {
-  return `https://${region}-${project}.cloudfunctions.net/${serviceName}`;
+export function predictedFunctionUrl(projectNumber: string, region: string, serviceName: string): string {
+  return `https://${serviceName}-${projectNumber}.${region}.run.app`;
 }

@@ -11,6 +11,7 @@ const generateImageEnv = {
   TASKS_INVOKER_EMAIL: "tasks-invoker@demo-project.iam.gserviceaccount.com",
   IMAGE_JOBS_QUEUE_PATH: "projects/demo-project/locations/europe-west1/queues/image-jobs",
   IMAGE_JOBS_WORKER_URL: "https://image-worker-abc-ew.a.run.app",
+  VERTEX_MODELS: JSON.stringify(platform.defaultModels),
 };
 
 describe("runtime config", () => {
@@ -34,6 +35,8 @@ describe("runtime config", () => {
     ["IMAGE_JOBS_WORKER_URL", { IMAGE_JOBS_WORKER_URL: undefined }],
     ["TASKS_INVOKER_EMAIL", { TASKS_INVOKER_EMAIL: "nobody" }],
     ["WEB_ORIGINS", { WEB_ORIGINS: "app.example.com" }],
+    ["VERTEX_MODELS", { VERTEX_MODELS: undefined }],
+    ["VERTEX_MODELS", { VERTEX_MODELS: JSON.stringify({ image: { id: "x", location: "Mars" } }) }],
   ])("names %s when it is missing or bad", (variable, override) => {
     const env = { ...generateImageEnv, ...override };
     expect(() => loadRuntimeConfig("generateImage", env)).toThrowError(ConfigError);
@@ -50,11 +53,11 @@ describe("runtime config", () => {
 
   it("requires what each function's access implies", () => {
     expect(requiredEnvKeys("imageWorker").sort()).toEqual(
-      ["GCP_PROJECT", "GCP_REGION", "MEDIA_BUCKET", "PLATFORM_ENV", "VERTEX_LOCATION"].sort(),
+      ["GCP_PROJECT", "GCP_REGION", "MEDIA_BUCKET", "PLATFORM_ENV", "VERTEX_MODELS"].sort(),
     );
-    expect(requiredEnvKeys("videoWorker")).toContain("VIDEO_JOBS_QUEUE_PATH");
+    expect(requiredEnvKeys("videoWorker")).toContain("VIDEO_POLLS_QUEUE_PATH");
     expect(requiredEnvKeys("creativeDirectorAgent")).toEqual(
-      expect.arrayContaining(["IMAGE_JOBS_QUEUE_PATH", "VIDEO_JOBS_QUEUE_PATH", "VERTEX_LOCATION", "TIER_LIMITS"]),
+      expect.arrayContaining(["IMAGE_JOBS_QUEUE_PATH", "VIDEO_JOBS_QUEUE_PATH", "VERTEX_MODELS", "TIER_LIMITS"]),
     );
     expect(requiredEnvKeys("getJob")).toContain("MEDIA_BUCKET");
     expect(requiredEnvKeys("getJob")).not.toContain("TASKS_INVOKER_EMAIL");

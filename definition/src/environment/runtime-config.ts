@@ -5,6 +5,8 @@ import {
   type FunctionDefinition,
   type FunctionName,
   getFunction,
+  type ModelChoices,
+  modelChoicesSchema,
   type QueueName,
   queueEnvKeys,
   type TierLimits,
@@ -32,8 +34,11 @@ export interface RuntimeConfig {
   environment: "local" | "dev" | "prod";
   project: string;
   region: string;
-  /** Vertex AI location (`global` for the Gemini 3 previews); only for functions that call models. */
-  vertexLocation?: string;
+  /**
+   * The model id and Vertex AI location of each kind; for functions that call models or admit jobs
+   * (which record the model that will run them).
+   */
+  models?: ModelChoices;
   mediaBucket?: string;
   tierLimits?: TierLimits;
   /** Origins allowed by CORS on public functions. */
@@ -100,7 +105,7 @@ export function runtimeEnvSchema(fn: FunctionDefinition) {
       .optional(),
     STORAGE_EMULATOR_HOST: z.url({ protocol: /^https?$/ }).optional(),
   };
-  if (fn.access.vertexAi) shape.VERTEX_LOCATION = nonEmpty;
+  if (fn.access.vertexAi || fn.access.enqueues.length > 0) shape.VERTEX_MODELS = jsonText(modelChoicesSchema);
   if (fn.access.mediaBucket !== "none") shape.MEDIA_BUCKET = nonEmpty;
   if (fn.trigger === "https") {
     shape.TIER_LIMITS = jsonText(tierLimitsSchema);
@@ -152,7 +157,7 @@ export function loadRuntimeConfig(
     environment: values.PLATFORM_ENV as RuntimeConfig["environment"],
     project: values.GCP_PROJECT as string,
     region: values.GCP_REGION as string,
-    vertexLocation: values.VERTEX_LOCATION as string | undefined,
+    models: values.VERTEX_MODELS as ModelChoices | undefined,
     mediaBucket: values.MEDIA_BUCKET as string | undefined,
     tierLimits: values.TIER_LIMITS as TierLimits | undefined,
     webOrigins: (values.WEB_ORIGINS as string[] | undefined) ?? [],

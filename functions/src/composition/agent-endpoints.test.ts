@@ -44,7 +44,7 @@ beforeAll(async () => {
     environment: "local",
     project: fs.projectId,
     region: LOCATION,
-    vertexLocation: "global",
+    models: platform.defaultModels,
     tierLimits: platform.tiers,
     webOrigins: [],
     tasksInvokerEmail: "tasks-invoker@demo.iam.gserviceaccount.com",

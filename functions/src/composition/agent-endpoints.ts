@@ -15,21 +15,22 @@ export function creativeDirectorAgentFunction(
   s: Services,
   model?: () => MastraModelConfig | Promise<MastraModelConfig>,
 ): HttpFunction {
-  const location = s.config.vertexLocation;
-  if (!model && !location) throw new Error("VERTEX_LOCATION is not configured for creativeDirectorAgent");
+  const choice = s.config.models?.agent;
+  if (!model && !choice) throw new Error("VERTEX_MODELS is not configured for creativeDirectorAgent");
+  const modelId = choice?.id ?? MODELS.agent;
   const languageModel =
     model ??
     agentModelFactory({
       project: s.config.project,
-      location: location ?? "",
-      model: MODELS.agent,
+      location: choice?.location ?? "",
+      model: modelId,
       ...(s.config.local.vertexBaseUrl ? { baseUrl: s.config.local.vertexBaseUrl } : {}),
     });
   const director = lazy(
     (): CreativeDirectorDeps => ({
       jobs: { admission: s.admission, jobs: s.jobs },
       model: languageModel,
-      modelId: MODELS.agent,
+      modelId,
       events: s.events,
     }),
   );

@@ -53,7 +53,7 @@ export function imageWorkerFunction(s: Services): HttpFunction {
   const fn = getFunction("imageWorker");
   if (fn.trigger !== "task") throw new Error("imageWorker must be a task function");
   return taskFunction({
-    queue: getQueue("image-jobs"),
+    queues: [getQueue("image-jobs")],
     run: (payload, delivery) =>
       runImageJob(
         {

@@ -55,25 +55,38 @@ export function createServices(config: RuntimeConfig) {
     return { enqueue: async (name, task) => (await load()).enqueue(name, task) };
   });
 
-  const genai = once(async () => {
-    const { createGenAi } = await import("../adapters/vertex/genai-client.ts");
-    return createGenAi({
-      project: config.project,
-      location: required(config.vertexLocation, "VERTEX_LOCATION"),
-      ...(config.local.vertexBaseUrl ? { baseUrl: config.local.vertexBaseUrl } : {}),
+  // One Gen AI client per kind: each model is served from its own location (Veo regionally, the
+  // Gemini 3 previews on the global endpoint), and the client binds its location at creation.
+  const models = () => required(config.models, "VERTEX_MODELS");
+  const genaiFor = (kind: "image" | "video") =>
+    once(async () => {
+      const { createGenAi } = await import("../adapters/vertex/genai-client.ts");
+      return createGenAi({
+        project: config.project,
+        location: models()[kind].location,
+        ...(config.local.vertexBaseUrl ? { baseUrl: config.local.vertexBaseUrl } : {}),
+      });
     });
-  });
+  const imageGenai = genaiFor("image");
+  const videoGenai = genaiFor("video");
   const imageModel = lazy((): ImageModel => {
     const load = once(async () => {
       const { VertexImageModel } = await import("../adapters/vertex/image-model.ts");
-      return new VertexImageModel({ genai: await genai(), model: MODELS.image, timeoutMs: IMAGE_MODEL_TIMEOUT_MS });
+      const { id, location } = models().image;
+      return new VertexImageModel({
+        genai: await imageGenai(),
+        model: id,
+        location,
+        timeoutMs: IMAGE_MODEL_TIMEOUT_MS,
+      });
     });
     return { generate: async (request, options) => (await load()).generate(request, options) };
   });
   const videoModel = lazy((): VideoModel => {
     const load = once(async () => {
       const { VeoVideoModel } = await import("../adapters/vertex/video-model.ts");
-      return new VeoVideoModel({ genai: await genai(), model: MODELS.video });
+      const { id, location } = models().video;
+      return new VeoVideoModel({ genai: await videoGenai(), model: id, location });
     });
     return {
       start: async (request, options) => (await load()).start(request, options),
@@ -107,7 +120,16 @@ export function createServices(config: RuntimeConfig) {
 
   const limits = config.tierLimits ?? platform.tiers;
   const admission = lazy(
-    (): AdmissionDeps => ({ admissions: admissions(), jobs: jobs(), queue: queue(), events, clock, ids, limits }),
+    (): AdmissionDeps => ({
+      admissions: admissions(),
+      jobs: jobs(),
+      queue: queue(),
+      events,
+      clock,
+      ids,
+      limits,
+      models: config.models ? { image: config.models.image.id, video: config.models.video.id } : MODELS,
+    }),
   );
 
   return {

@@ -3,7 +3,7 @@
 // the local Vertex AI server behind the real Veo adapter. One video job from admission to done.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { getQueue, queuePath } from "@genai-platform/definition";
+import { getQueue, platform, queuePath } from "@genai-platform/definition";
 import type { RuntimeConfig } from "@genai-platform/definition/runtime-config";
 import type { DispatchOutcome } from "@genai-platform/local/dispatcher/queue-dispatcher.ts";
 import { startTasksServer, type TasksServer } from "@genai-platform/local/tasks/tasks-server.ts";
@@ -29,7 +29,7 @@ beforeAll(async () => {
   tasks = await startTasksServer({
     project: fs.projectId,
     location: LOCATION,
-    queues: [getQueue("video-jobs")],
+    queues: [getQueue("video-jobs"), getQueue("video-polls")],
     onOutcome: (o) => outcomes.push(o),
   });
   vertex = await startVertexServer({ pollsUntilDone: 0 });
@@ -44,11 +44,14 @@ beforeAll(async () => {
     environment: "local",
     project: fs.projectId,
     region: LOCATION,
-    vertexLocation: "us-central1",
+    models: platform.defaultModels,
     mediaBucket: "media-e2e",
     webOrigins: [],
     tasksInvokerEmail: "tasks-invoker@demo.iam.gserviceaccount.com",
-    queues: { "video-jobs": { path: queuePath(fs.projectId, LOCATION, "video-jobs"), workerUrl } },
+    queues: {
+      "video-jobs": { path: queuePath(fs.projectId, LOCATION, "video-jobs"), workerUrl },
+      "video-polls": { path: queuePath(fs.projectId, LOCATION, "video-polls"), workerUrl },
+    },
     signedUrlTtlSeconds: 900,
     local: { vertexBaseUrl: vertex.url, cloudTasksEndpoint: tasks.endpoint },
   };

@@ -1,5 +1,5 @@
-// The video worker assembled from Services: the task function that drains `video-jobs` and runs
-// the start/poll use case (it enqueues its own delayed polls onto the same queue).
+// The video worker assembled from Services: the task function that drains `video-jobs` (starts) and
+// `video-polls` (the delayed polls it enqueues itself) and runs the start/poll use case.
 
 import { getFunction, getQueue } from "@genai-platform/definition";
 import type { HttpFunction } from "@google-cloud/functions-framework";
@@ -14,7 +14,9 @@ export function videoWorkerFunction(s: Services): HttpFunction {
   const bucket = s.config.mediaBucket;
   if (!bucket) throw new Error("MEDIA_BUCKET is not configured for videoWorker");
   return taskFunction({
-    queue: getQueue(JOB_QUEUE.video),
+    queues: [getQueue(JOB_QUEUE.video), getQueue("video-polls")],
+    // A poll that arrives on the start queue, or a start on the poll queue, is not a delivery.
+    steps: { [JOB_QUEUE.video]: ["start"], "video-polls": ["poll"] },
     run: (payload, delivery) =>
       runVideoJob(
         {

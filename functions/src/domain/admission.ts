@@ -25,6 +25,8 @@ export interface AdmissionDeps {
   clock: Clock;
   ids: IdGenerator;
   limits: TierLimits;
+  /** Model id per job kind the stack runs, recorded on each job; default the definition's. */
+  models?: Readonly<Record<JobKind, string>>;
 }
 
 export type JobRequest = { kind: "image"; request: ImageRequest } | { kind: "video"; request: VideoRequest };
@@ -44,14 +46,12 @@ export interface Admission {
   replayed: boolean;
 }
 
-const MODEL_OF: Record<JobKind, string> = { image: MODELS.image, video: MODELS.video };
-
 /** Admits a generation job or throws AppError (QUOTA_EXCEEDED, CONFLICT, BUSY, UNAVAILABLE). */
 export async function admitJob(deps: AdmissionDeps, input: AdmitJobInput): Promise<Admission> {
   const now = deps.clock.now();
   const day = utcDay(now);
   const { kind } = input.job;
-  const fresh = newJob(deps.ids.newId(), input, now, day);
+  const fresh = newJob(deps.ids.newId(), input, now, day, (deps.models ?? MODELS)[kind]);
 
   const decision = await deps.admissions.admit(
     { uid: input.uid, kind, day, ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}) },
@@ -155,13 +155,13 @@ async function enqueueOrRefund(deps: AdmissionDeps, job: Job): Promise<void> {
   }
 }
 
-function newJob(id: string, input: AdmitJobInput, now: Date, day: string): Job {
+function newJob(id: string, input: AdmitJobInput, now: Date, day: string, model: string): Job {
   return {
     id,
     uid: input.uid,
     kind: input.job.kind,
     tier: "free",
-    model: MODEL_OF[input.job.kind],
+    model,
     status: "queued",
     request: input.job.request,
     usageDay: day,

@@ -55,11 +55,14 @@ export class AppError extends Error {
 export class ModelError extends Error {
   readonly code: string;
   readonly retryable: boolean;
+  /** Where the call went, for errors the operator must fix (a model not served in its location). */
+  readonly location: string | undefined;
 
-  constructor(code: string, message: string, retryable: boolean, cause?: unknown) {
+  constructor(code: string, message: string, retryable: boolean, cause?: unknown, location?: string) {
     super(message, { cause });
     this.name = "ModelError";
     this.code = code;
     this.retryable = retryable;
+    this.location = location;
   }
 }

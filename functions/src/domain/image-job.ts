@@ -59,6 +59,7 @@ export async function runImageJob(deps: ImageJobDeps, jobId: string, delivery: D
       deps.events.generation(jobEvent(back?.job ?? job, "retrying", { errorCode: failure.code }, delivery), "WARNING");
       return { ack: false, status: 503, reason: `retryable failure ${failure.code}` };
     }
-    return failOwned(deps, job.id, delivery, { code: failure.code, message: failure.message });
+    const { retryable: _, ...stored } = failure;
+    return failOwned(deps, job.id, delivery, stored);
   }
 }

@@ -139,8 +139,15 @@ export function unclaimed(claim: Exclude<Claim, { type: "claimed" }>): TaskOutco
 }
 
 /** Model errors say whether they are retryable; anything else (Firestore, Storage, Tasks) is retried. */
-export function describeFailure(error: unknown): { code: string; message: string; retryable: boolean } {
-  if (error instanceof ModelError) return { code: error.code, message: error.message, retryable: error.retryable };
+export function describeFailure(error: unknown): JobFailure & { retryable: boolean } {
+  if (error instanceof ModelError) {
+    return {
+      code: error.code,
+      message: error.message,
+      retryable: error.retryable,
+      ...(error.location ? { location: error.location } : {}),
+    };
+  }
   return { code: "INTERNAL", message: "the job could not be completed", retryable: true };
 }
 
@@ -158,7 +165,11 @@ export async function conclude(
   if (!done?.changed) return { ack: true, reason: "finished by another delivery" };
   const latencyMs = sinceAdmission(done.job, deps.clock.now());
   if (failure) {
-    deps.events.generation(jobEvent(done.job, "failed", { errorCode: failure.code, latencyMs }, delivery), "ERROR");
+    const location = failure.location ? { location: failure.location } : {};
+    deps.events.generation(
+      jobEvent(done.job, "failed", { errorCode: failure.code, latencyMs, ...location }, delivery),
+      "ERROR",
+    );
     return { ack: true, reason: `failed ${failure.code}` };
   }
   deps.events.generation(jobEvent(done.job, "succeeded", { latencyMs }, delivery));

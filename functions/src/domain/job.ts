@@ -11,6 +11,8 @@ export interface JobOutput {
 export interface JobFailure {
   code: string;
   message: string;
+  /** Vertex AI location of the failed model call, when the failure is the deployment's to fix. */
+  location?: string;
 }
 
 export interface JobLease {

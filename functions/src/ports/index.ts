@@ -145,6 +145,8 @@ export interface GenerationEvent {
   status: string;
   tier?: TierName;
   model?: string;
+  /** Vertex AI location of a model call that failed for a reason the deployment must fix. */
+  location?: string;
   jobId?: string;
   latencyMs?: number;
   attempt?: number;

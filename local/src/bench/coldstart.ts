@@ -175,8 +175,7 @@ async function probesFor(local: LocalPlatform): Promise<(fn: FunctionDefinition)
     },
     body: JSON.stringify({
       jobId,
-      step: queue === "video-jobs" ? "poll" : "run",
-      ...(queue === "video-jobs" ? { poll: 1 } : {}),
+      step: queue === "video-jobs" ? "start" : "run",
     }),
   });
   const post = (body: unknown): RequestInit => ({ method: "POST", headers: json, body: JSON.stringify(body) });
@@ -194,7 +193,7 @@ async function probesFor(local: LocalPlatform): Promise<(fn: FunctionDefinition)
         return { url, init: { headers: auth } };
       default:
         if (fn.trigger !== "task") throw new Error(`no cold-start probe for ${fn.name}`);
-        return { url, init: delivery(fn.drains) };
+        return { url, init: delivery(fn.drains[0]!) };
     }
   };
 }

@@ -156,7 +156,9 @@ export class QueueDispatcher {
       });
       await response.arrayBuffer();
       status = response.status;
-      entry.executionCount++;
+      // Cloud Tasks counts executions as handler responses other than 5xx.
+      // Source: https://cloud.google.com/tasks/docs/creating-http-target-tasks (X-CloudTasks-TaskExecutionCount)
+      if (status < 500) entry.executionCount++;
     } catch (error) {
       status = (error as Error).name === "TimeoutError" ? "timeout" : "error";
     }

@@ -15,6 +15,7 @@ import { bundleAll, DEFAULT_BUNDLE_ROOT } from "@genai-platform/functions/bundle
 import { AuthEmulator } from "../auth-emulator.ts";
 import { FirestoreEmulator, freePort } from "../firestore-emulator.ts";
 import { type StorageServer, startStorageServer } from "../storage/storage-server.ts";
+import type { WorkerAuthPolicy } from "../tasks/local-oidc-token.ts";
 import { startTasksServer, type TasksServer } from "../tasks/tasks-server.ts";
 import { startVertexServer, type VertexServer } from "../vertex/vertex-server.ts";
 import { type HostedFunction, hostFunction } from "./function-host.ts";
@@ -121,7 +122,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     for (const fn of platform.functions) ports.set(fn.name, await freePort());
     const urlOf = (name: FunctionName) => `http://127.0.0.1:${ports.get(name)}/`;
     const workerUrls: Record<string, string> = {};
-    for (const fn of platform.functions) if (fn.trigger === "task") workerUrls[fn.drains] = urlOf(fn.name);
+    for (const fn of platform.functions) {
+      if (fn.trigger === "task") for (const queue of fn.drains) workerUrls[queue] = urlOf(fn.name);
+    }
 
     const functions = new Map<FunctionName, HostedFunction>();
     await Promise.all(
@@ -142,6 +145,16 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
           authHost: auth.host,
           realVertex: options.vertex === "real",
         });
+        if (fn.trigger === "task") {
+          // The host checks each delivery as Cloud Run does for an internal service: the local
+          // Cloud Tasks' signature, the worker's own URL as audience, the tasks invoker as caller.
+          const policy: WorkerAuthPolicy = {
+            publicJwk: tasks.oidcPublicJwk,
+            audience: urlOf(fn.name),
+            invokerEmail: LOCAL_INVOKER,
+          };
+          env.WORKER_AUTH = JSON.stringify(policy);
+        }
         const hosted = await hostFunction({
           name: fn.name,
           bundleIndex: join(bundle.outDir, "index.js"),
@@ -211,7 +224,7 @@ export function localFunctionEnvironment(fn: FunctionDefinition, parts: LocalPar
       environment: "local",
       project: parts.projectId,
       region: parts.region,
-      vertexLocation: "global",
+      models: platform.defaultModels,
       mediaBucket: parts.mediaBucket,
       tierLimits: parts.tierLimits,
       webOrigins: parts.webOrigins,

@@ -4,8 +4,9 @@ import { randomInt } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type QueueDefinition, queuePath } from "@genai-platform/definition";
+import type { JWK } from "jose";
 import { type DispatchOutcome, QueueDispatcher } from "../dispatcher/queue-dispatcher.ts";
-import { localOidcToken } from "./local-oidc-token.ts";
+import { createLocalOidcIssuer, type LocalOidcIssuer } from "./local-oidc-token.ts";
 import {
   alreadyExists,
   type Encoding,
@@ -29,6 +30,8 @@ export interface TasksServerOptions {
   onOutcome?: (outcome: DispatchOutcome) => void;
   /** Default 0: a free port. */
   port?: number;
+  /** Signs the OIDC tokens attached to tasks; default a key of the server's own. */
+  issuer?: LocalOidcIssuer;
 }
 
 export interface QueueStats {
@@ -49,9 +52,11 @@ export interface TasksServer {
   endpoint: string;
   url: string;
   stats(): Record<string, QueueStats>;
-  /** Resolves once no queue has a task pending or in flight. */
+  /** Resolves once no queue has a task pending or in flight, all at the same time. */
   idle(): Promise<void>;
   dispatcher(queue: string): QueueDispatcher;
+  /** The public key of the OIDC tokens the server attaches: what a worker host verifies them with. */
+  oidcPublicJwk: JWK;
   stop(): Promise<void>;
 }
 
@@ -70,6 +75,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_DEADLINE_MS = 600_000;
 
 export async function startTasksServer(options: TasksServerOptions): Promise<TasksServer> {
+  const issuer = options.issuer ?? (await createLocalOidcIssuer());
   const queues = new Map<string, QueueState>();
   // Names are reserved for the server's lifetime; Cloud Tasks keeps them about an hour after the
   // task finished or was deleted, longer than any local run cares about.
@@ -130,7 +136,7 @@ export async function startTasksServer(options: TasksServerOptions): Promise<Tas
     if (tasksMatch) {
       const parent = tasksMatch[1] as string;
       const state = queueAt(parent);
-      if (method === "POST") return send(res, 200, createTask(parent, state, await readJson(req), encoding));
+      if (method === "POST") return send(res, 200, await createTask(parent, state, await readJson(req), encoding));
       if (method === "GET") return send(res, 200, listTasks(state, url.searchParams, encoding));
       throw methodNotAllowed(method, path);
     }
@@ -149,7 +155,7 @@ export async function startTasksServer(options: TasksServerOptions): Promise<Tas
     return state;
   }
 
-  function createTask(parent: string, state: QueueState, body: unknown, encoding: Encoding) {
+  async function createTask(parent: string, state: QueueState, body: unknown, encoding: Encoding) {
     const input = parseCreateTask(parent, body);
     const name = input.name ?? `${parent}/tasks/${generatedId()}`;
     if (reserved.has(name)) throw alreadyExists("Requested entity already exists");
@@ -177,7 +183,7 @@ export async function startTasksServer(options: TasksServerOptions): Promise<Tas
       // Valid from creation until an hour after the task is due, so delayed tasks still carry a live token.
       const iat = Math.floor(now.getTime() / 1000);
       const lifetimeSeconds = 3600 + Math.ceil((scheduleTime.getTime() - now.getTime()) / 1000);
-      const token = localOidcToken({
+      const token = await issuer.sign({
         email: task.oidcToken.serviceAccountEmail,
         aud: task.oidcToken.audience ?? task.url,
         iat,
@@ -259,9 +265,16 @@ export async function startTasksServer(options: TasksServerOptions): Promise<Tas
   return {
     endpoint,
     url: `http://${endpoint}`,
+    oidcPublicJwk: issuer.publicJwk,
     stats,
     idle: async () => {
-      await Promise.all([...queues.values()].map((state) => state.dispatcher.idle()));
+      // A task may enqueue onto another queue (a video start schedules its poll): only a moment at
+      // which every queue is idle at once is idle.
+      for (;;) {
+        await Promise.all([...queues.values()].map((state) => state.dispatcher.idle()));
+        const busy = [...queues.values()].some((s) => s.dispatcher.size.pending + s.dispatcher.size.inFlight > 0);
+        if (!busy) return;
+      }
     },
     dispatcher: (queue) => {
       const state = [...queues.values()].find((s) => s.definition.name === queue);

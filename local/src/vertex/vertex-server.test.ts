@@ -2,7 +2,7 @@
 // Veo writing its video to a storage server.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { MODELS } from "@genai-platform/definition";
+import { MODELS, platform } from "@genai-platform/definition";
 import { createGenAi } from "@genai-platform/functions/adapters/vertex/genai-client.ts";
 import { VertexImageModel } from "@genai-platform/functions/adapters/vertex/image-model.ts";
 import { VeoVideoModel } from "@genai-platform/functions/adapters/vertex/video-model.ts";
@@ -31,6 +31,74 @@ const imageBody = JSON.stringify({ contents: [{ role: "user", parts: [{ text: "a
 
 afterEach(async () => {
   await Promise.all(stops.splice(0).map((stop) => stop()));
+});
+
+const modelPath = (model: string, location: string, method: string) =>
+  `/v1beta1/projects/p/locations/${location}/publishers/google/models/${model}:${method}`;
+
+describe("the local Vertex AI server, as strict as Vertex about models and locations", () => {
+  it.each([
+    ["the video model on the global endpoint", MODELS.video, "global", "predictLongRunning"],
+    ["the image model in a region", MODELS.image, "us-central1", "generateContent"],
+    ["a retired agent model", "gemini-3-pro-preview", "global", "generateContent"],
+    ["an unknown model", "gemini-9-ultra", "global", "generateContent"],
+  ])("answers %s with Vertex's 404 NOT_FOUND, in Vertex's words", async (_, model, location, method) => {
+    const vertex = await server();
+    const answer = await fetch(`${vertex.url}${modelPath(model, location, method)}`, {
+      method: "POST",
+      body: imageBody,
+    });
+    expect(answer.status).toBe(404);
+    const body = (await answer.json()) as { error: { code: number; status: string; message: string } };
+    expect(body.error.code).toBe(404);
+    expect(body.error.status).toBe("NOT_FOUND");
+    expect(body.error.message).toBe(
+      `Publisher Model \`projects/p/locations/${location}/publishers/google/models/${model}\` was not found or your project does not have access to it. Please ensure you are using a valid model version. For more information, see: https://cloud.google.com/vertex-ai/generative-ai/docs/learn/model-versions`,
+    );
+  });
+
+  it("serves every (model, location) pair of the definition's catalog", async () => {
+    const vertex = await server();
+    for (const model of platform.models) {
+      for (const location of model.locations) {
+        const method = model.kind === "video" ? "predictLongRunning" : "generateContent";
+        const body = model.kind === "video" ? JSON.stringify({ instances: [{ prompt: "a cat" }] }) : imageBody;
+        const answer = await fetch(`${vertex.url}${modelPath(model.id, location, method)}`, { method: "POST", body });
+        expect(answer.status, `${model.id} @ ${location}`).toBe(200);
+      }
+    }
+  });
+
+  it("holds each model to the per-minute quota Google states for it", async () => {
+    const veo = platform.models.find((m) => m.id === "veo-3.1-generate-preview")!;
+    const perMinute = veo.quota.requestsPerMinute!;
+    const vertex = await server();
+    const start = () =>
+      fetch(`${vertex.url}${modelPath(veo.id, "us-central1", "predictLongRunning")}`, {
+        method: "POST",
+        body: JSON.stringify({ instances: [{ prompt: "a wave" }] }),
+      }).then((r) => r.status);
+    const statuses = await Promise.all(Array.from({ length: perMinute + 3 }, start));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(perMinute);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(3);
+    // Another model's quota is its own.
+    const image = await fetch(`${vertex.url}${IMAGE_PATH}`, { method: "POST", body: imageBody });
+    expect(image.status).toBe(200);
+  });
+
+  it("answers Gemini 3 Pro Image with interim thought images before the final one", async () => {
+    const vertex = await server();
+    const answer = await fetch(`${vertex.url}${IMAGE_PATH}`, { method: "POST", body: imageBody });
+    const body = (await answer.json()) as {
+      candidates: {
+        content: { parts: { thought?: boolean; inlineData?: { data: string }; thoughtSignature?: string }[] };
+      }[];
+    };
+    const parts = body.candidates[0]!.content.parts;
+    expect(parts.map((p) => Boolean(p.thought))).toEqual([true, true, false]);
+    expect(parts[1]!.inlineData?.data).not.toBe(parts[2]!.inlineData?.data);
+    expect(parts[2]!.thoughtSignature).toBeTruthy();
+  });
 });
 
 describe("the local Vertex AI server", () => {

@@ -1,11 +1,16 @@
 // A local stand-in for the Vertex AI endpoints this project calls, speaking their v1beta1 wire format
 // so the real @google/genai and @ai-sdk/google-vertex clients run against it with no cloud.
 //
-// Routes (POST; `/v1/` works too; P, L any; MODEL is the model id in the path):
+// Routes (POST; `/v1/` works too; P any; MODEL the model id and L the location in the path). Only the
+// (MODEL, L) pairs the platform definition lists as served (definition/src/models.ts) answer; any
+// other pair gets Vertex's own 404 NOT_FOUND "Publisher Model `…` was not found or your project does
+// not have access to it.", as an unknown, retired or wrongly located model does on Vertex AI.
 //   /v1beta1/projects/P/locations/L/publishers/google/models/MODEL:generateContent
-//     - the image model, or any request with responseModalities IMAGE: a deterministic PNG (pngjs);
+//     - an image model, or any request with responseModalities IMAGE: a deterministic PNG (pngjs);
 //       colours and pattern from sha256(prompt), 256 px on the long side, shaped by
-//       generationConfig.imageConfig.aspectRatio; finishReason STOP. Same prompt, same bytes.
+//       generationConfig.imageConfig.aspectRatio; finishReason STOP. Same prompt, same bytes. Gemini 3
+//       Pro Image thinks first: its answer starts with a thought text and an interim image (another
+//       PNG, of "[draft] " + prompt) in parts marked `thought: true`, the final image last.
 //     - any other model: the scripted agent (see agent-script.ts for the rules: tool calls to
 //       requestImage/requestVideo when the user asks for an image/video, a summary after a
 //       functionResponse, else "Concept: ... Shot list: 1. 2. 3."), with usageMetadata token counts.
@@ -22,9 +27,10 @@
 //   "[safety]..."  always blocked: image -> candidate finishReason IMAGE_SAFETY; agent -> finishReason
 //                  SAFETY; Veo -> operation done with raiMediaFilteredCount 1 and a reason.
 //   "[fail]..."    Veo only: the operation ends done with error {code: 13}.
-// Quota: `quotaPerSecond` (default unlimited) admits that many model requests (any model, polls
-//   included) per rolling 1 s window — or, with `quotaBurst`, through a token bucket of that rate
-//   and size; the rest answer 429 RESOURCE_EXHAUSTED in Google's error JSON.
+// Quota: per model, the requests per minute its catalog row states (Veo: 50 or 10), over a rolling
+//   minute, polls included; and `quotaPerSecond` (default unlimited) admits that many model requests
+//   (any model) per rolling 1 s window — or, with `quotaBurst`, through a token bucket of that rate
+//   and size. The rest answer 429 RESOURCE_EXHAUSTED in Google's error JSON.
 // Faults (after the quota check): faults.push({model?, status?, delayMs?, safety?, times?}) or
 //   POST /__control/faults with the same JSON (or an array). The first matching fault is used: wait
 //   delayMs, then answer `status` with Google's error JSON, or a safety block (images and agent:
@@ -37,7 +43,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { MODELS } from "@genai-platform/definition";
+import { platform, type VertexModelDefinition } from "@genai-platform/definition";
 import { TokenBucket } from "limiter";
 import { agentReply, type GeminiRequest, lastUserText, tokens } from "./agent-script.ts";
 import { FaultQueue, type VertexFault, vertexFaultSchema } from "./faults.ts";
@@ -62,8 +68,8 @@ export interface VertexServerOptions {
    * reject the burst a Cloud Tasks queue legitimately sends after being idle.
    */
   quotaBurst?: number;
-  /** Model ids; default the platform's MODELS. */
-  models?: { image: string; video: string; agent: string };
+  /** The models served and where; default the platform definition's catalog. */
+  catalog?: readonly VertexModelDefinition[];
 }
 
 export interface ModelStats {
@@ -115,7 +121,7 @@ const STATUS_NAMES: Record<number, string> = {
 };
 
 const MODEL_ROUTE =
-  /^\/v1(?:beta1)?\/(projects\/[^/]+\/locations\/[^/]+\/publishers\/google\/models\/([^/:]+)):([A-Za-z]+)$/;
+  /^\/v1(?:beta1)?\/(projects\/[^/]+\/locations\/([^/]+)\/publishers\/google\/models\/([^/:]+)):([A-Za-z]+)$/;
 const MODEL_METHODS = new Set([
   "generateContent",
   "streamGenerateContent",
@@ -166,7 +172,7 @@ function emptyStats(): ModelStats {
 }
 
 export async function startVertexServer(options: VertexServerOptions = {}): Promise<VertexServer> {
-  const models = options.models ?? MODELS;
+  const catalog: readonly VertexModelDefinition[] = options.catalog ?? platform.models;
   const faults = new FaultQueue();
   const operations = new VeoOperations({
     pollsUntilDone: options.pollsUntilDone ?? 3,
@@ -177,6 +183,8 @@ export async function startVertexServer(options: VertexServerOptions = {}): Prom
   let byModel: Record<string, ModelStats> = {};
   /** Admission times of model requests within the last second (the rolling quota window). */
   let admitted: number[] = [];
+  /** Per model, admission times within the last minute (its stated per-minute quota). */
+  let admittedThisMinute: Record<string, number[]> = {};
   const recent: RecordedRequest[] = [];
 
   function modelStats(model: string): ModelStats {
@@ -204,6 +212,17 @@ export async function startVertexServer(options: VertexServerOptions = {}): Prom
         })
       : undefined;
   if (bucket) bucket.content = bucket.bucketSize;
+
+  function overModelQuota(modelId: string): boolean {
+    const perMinute = catalog.find((m) => m.id === modelId)?.quota.requestsPerMinute;
+    if (perMinute === undefined) return false;
+    const now = performance.now();
+    const recentTimes = (admittedThisMinute[modelId] ?? []).filter((t) => now - t < 60_000);
+    admittedThisMinute[modelId] = recentTimes;
+    if (recentTimes.length >= perMinute) return true;
+    recentTimes.push(now);
+    return false;
+  }
 
   function overQuota(): boolean {
     if (bucket) return !bucket.tryRemoveTokens(1);
@@ -257,12 +276,17 @@ export async function startVertexServer(options: VertexServerOptions = {}): Prom
       totals = emptyStats();
       byModel = {};
       admitted = [];
+      admittedThisMinute = {};
       return sendJson(res, 200, { reset: true });
     }
     throw new HttpFailure(404, `No control route ${path}.`);
   }
 
-  function imageAnswer(request: GeminiRequest, fault: VertexFault | undefined): Record<string, unknown> {
+  function imageAnswer(
+    request: GeminiRequest,
+    fault: VertexFault | undefined,
+    thinks: boolean,
+  ): Record<string, unknown> {
     const prompt = lastUserText(request).text;
     // 1290 output tokens is what Gemini image models bill for one image up to 1K.
     const usage = {
@@ -274,15 +298,21 @@ export async function startVertexServer(options: VertexServerOptions = {}): Prom
     if (prompt.startsWith("[safety]")) {
       return { candidates: [{ index: 0, finishReason: "IMAGE_SAFETY" }], usageMetadata: usage };
     }
-    const png = promptPng(prompt, request.generationConfig?.imageConfig?.aspectRatio);
+    const aspectRatio = request.generationConfig?.imageConfig?.aspectRatio;
+    const png = promptPng(prompt, aspectRatio);
+    const image = (data: Buffer) => ({ inlineData: { mimeType: "image/png", data: data.toString("base64") } });
+    const final = { ...image(png), thoughtSignature: digest(`final:${prompt}`).toString("base64") };
+    // Thoughts carry no signature; the final image part does.
+    // Source: https://ai.google.dev/gemini-api/docs/image-generation#thought-signatures
+    const parts = thinks
+      ? [
+          { text: "Composing the shot before rendering it.", thought: true },
+          { ...image(promptPng(`[draft] ${prompt}`, aspectRatio)), thought: true },
+          final,
+        ]
+      : [final];
     return {
-      candidates: [
-        {
-          index: 0,
-          content: { role: "model", parts: [{ inlineData: { mimeType: "image/png", data: png.toString("base64") } }] },
-          finishReason: "STOP",
-        },
-      ],
+      candidates: [{ index: 0, content: { role: "model", parts }, finishReason: "STOP" }],
       usageMetadata: usage,
     };
   }
@@ -343,9 +373,18 @@ export async function startVertexServer(options: VertexServerOptions = {}): Prom
   }
 
   async function model(req: IncomingMessage, res: ServerResponse, url: URL, route: RegExpExecArray): Promise<void> {
-    const [, modelPath = "", modelId = "", method = ""] = route;
+    const [, modelPath = "", location = "", modelId = "", method = ""] = route;
     if (!MODEL_METHODS.has(method)) throw new HttpFailure(404, `Method ${method} is not supported here.`);
     if (req.method !== "POST") throw new HttpFailure(405, `Use POST for :${method}.`);
+    const served = catalog.find((m) => m.id === modelId);
+    if (!served?.locations.includes(location)) {
+      // Vertex's words for a model it does not serve there (or at all, or not to this project).
+      // Source: https://cloud.google.com/vertex-ai/generative-ai/docs/learn/model-versions
+      throw new HttpFailure(
+        404,
+        `Publisher Model \`${modelPath}\` was not found or your project does not have access to it. Please ensure you are using a valid model version. For more information, see: https://cloud.google.com/vertex-ai/generative-ai/docs/learn/model-versions`,
+      );
+    }
     totals.requests += 1;
     modelStats(modelId).requests += 1;
     const answer = (status: number, body: unknown) => {
@@ -361,7 +400,7 @@ export async function startVertexServer(options: VertexServerOptions = {}): Prom
     }
     recent.push({ model: modelId, method, body });
     if (recent.length > RECENT_REQUESTS) recent.shift();
-    if (overQuota()) {
+    if (overModelQuota(modelId) || overQuota()) {
       return answer(
         429,
         googleError(
@@ -397,9 +436,10 @@ export async function startVertexServer(options: VertexServerOptions = {}): Prom
       return answer(200, await operations.poll(name));
     }
     const request = (body ?? {}) as GeminiRequest;
-    const wantsImage = modelId === models.image || request.generationConfig?.responseModalities?.includes("IMAGE");
+    const wantsImage = served.kind === "image" || request.generationConfig?.responseModalities?.includes("IMAGE");
     const stream = method === "streamGenerateContent";
-    const chunks = wantsImage ? [imageAnswer(request, fault)] : agentChunks(request, fault, stream);
+    const thinks = modelId.startsWith("gemini-3-pro-image");
+    const chunks = wantsImage ? [imageAnswer(request, fault, thinks)] : agentChunks(request, fault, stream);
     count(modelId, 200);
     if (stream && url.searchParams.get("alt") === "sse") return sendSse(res, chunks);
     // Without alt=sse, Google streams one JSON array of responses.

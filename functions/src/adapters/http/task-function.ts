@@ -1,5 +1,5 @@
 // Wraps a worker as a functions-framework HTTP function that accepts only Cloud Tasks deliveries
-// of its own queue (in production ingress and IAM enforce this too), parses the task payload, and
+// of its own queues (in production ingress and IAM enforce this too), parses the task payload, and
 // turns the use case's outcome into the status Cloud Tasks acts on: 2xx acknowledges, else retry.
 import { randomUUID } from "node:crypto";
 import { type TaskPayload, taskPayloadSchema } from "@genai-platform/client/api";
@@ -11,7 +11,10 @@ import { traceIdOf } from "../logging/cloud-logging-event-log.ts";
 import { errorAnswer } from "./error-answer.ts";
 
 export interface TaskWorker {
-  queue: QueueDefinition;
+  /** The queues the worker drains; a delivery names its queue in X-CloudTasks-QueueName. */
+  queues: readonly QueueDefinition[];
+  /** The payload steps each queue may carry; a step arriving on another queue is refused untouched. */
+  steps?: Readonly<Record<string, readonly TaskPayload["step"][]>>;
   run(payload: TaskPayload, delivery: Delivery): Promise<TaskOutcome>;
   logError?: (error: unknown) => void;
 }
@@ -26,8 +29,12 @@ export function taskFunction(worker: TaskWorker): HttpFunction {
         res.set("Allow", "POST");
         throw new AppError("METHOD_NOT_ALLOWED", "workers accept POST from Cloud Tasks only");
       }
-      const delivery = deliveryOf(req, worker.queue);
+      const delivery = deliveryOf(req, worker.queues);
       const payload = taskPayloadSchema.parse(req.body);
+      const allowed = worker.steps?.[delivery.queueName];
+      if (allowed && !allowed.includes(payload.step)) {
+        throw new AppError("FORBIDDEN", `queue ${delivery.queueName} does not carry "${payload.step}" tasks`);
+      }
       const outcome = await worker.run(payload, delivery);
       res.status(outcome.ack ? 200 : outcome.status).json({ ack: outcome.ack, reason: outcome.reason });
     } catch (error) {
@@ -38,14 +45,21 @@ export function taskFunction(worker: TaskWorker): HttpFunction {
   };
 }
 
-function deliveryOf(req: Request, queue: QueueDefinition): Delivery {
+/**
+ * The delivery Cloud Tasks describes in its headers. X-CloudTasks-QueueName is the queue's short
+ * name; attempts are counted with X-CloudTasks-TaskRetryCount (0 on the first attempt, 5xx answers
+ * included), not TaskExecutionCount, which leaves out attempts that failed with a 5xx.
+ * Source: https://cloud.google.com/tasks/docs/creating-http-target-tasks#handler
+ */
+function deliveryOf(req: Request, queues: readonly QueueDefinition[]): Delivery {
   const queueName = req.get("x-cloudtasks-queuename");
   const taskName = req.get("x-cloudtasks-taskname");
   if (!queueName || !taskName) {
     throw new AppError("FORBIDDEN", "only Cloud Tasks may call this worker (X-CloudTasks-* headers missing)");
   }
-  if (queueName !== queue.name) {
-    throw new AppError("FORBIDDEN", `this worker drains ${queue.name}, not ${queueName}`);
+  const queue = queues.find((q) => q.name === queueName);
+  if (!queue) {
+    throw new AppError("FORBIDDEN", `this worker drains ${queues.map((q) => q.name).join(", ")}, not ${queueName}`);
   }
   const trace = traceIdOf(req.get("x-cloud-trace-context"));
   return {

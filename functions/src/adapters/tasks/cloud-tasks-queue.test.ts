@@ -3,7 +3,7 @@
 
 import { getQueue, type QueueDefinition, queuePath } from "@genai-platform/definition";
 import type { DispatchOutcome } from "@genai-platform/local/dispatcher/queue-dispatcher.ts";
-import { decodeJwtPayload } from "@genai-platform/local/tasks/local-oidc-token.ts";
+import { checkWorkerRequest, decodeJwtPayload } from "@genai-platform/local/tasks/local-oidc-token.ts";
 import { startTasksServer } from "@genai-platform/local/tasks/tasks-server.ts";
 import { startTestTarget } from "@genai-platform/local/tasks/test-target.ts";
 import type { CloudTasksClient } from "@google-cloud/tasks";
@@ -76,11 +76,19 @@ describe("CloudTasksQueue on the local Cloud Tasks server", () => {
     await queue.enqueue("image-jobs", run("job-oidc"));
     await server.idle();
     const authorization = String(target.arrivals[0]?.headers.authorization);
-    expect(authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.$/);
+    expect(authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
     expect(decodeJwtPayload(authorization.slice("Bearer ".length))).toMatchObject({
+      iss: "https://accounts.google.com",
       email: INVOKER,
       aud: target.url,
     });
+    // Signed by the local Cloud Tasks' key: what the local function host verifies.
+    const verdict = await checkWorkerRequest(authorization, {
+      publicJwk: server.oidcPublicJwk,
+      audience: target.url,
+      invokerEmail: INVOKER,
+    });
+    expect(verdict).toEqual({ ok: true });
   });
 
   it("answers exists for a duplicate task id and delivers the job once", async () => {
@@ -114,7 +122,8 @@ describe("CloudTasksQueue on the local Cloud Tasks server", () => {
     await queue.enqueue("image-jobs", run("job-doomed"));
     await server.idle();
     expect(target.arrivals.map((a) => a.headers["x-cloudtasks-taskretrycount"])).toEqual(["0", "1", "2"]);
-    expect(target.arrivals.map((a) => a.headers["x-cloudtasks-taskexecutioncount"])).toEqual(["0", "1", "2"]);
+    // 5xx answers are not executions (X-CloudTasks-TaskExecutionCount), only retries.
+    expect(target.arrivals.map((a) => a.headers["x-cloudtasks-taskexecutioncount"])).toEqual(["0", "0", "0"]);
     expect(outcomes.at(-1)).toEqual({
       type: "exhausted",
       task: expect.stringMatching(/\/tasks\/job-doomed$/),

@@ -8,7 +8,7 @@ import { PNG } from "pngjs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ModelError } from "../../domain/errors.ts";
 import { createGenAi } from "./genai-client.ts";
-import { firstImage, VertexImageModel } from "./image-model.ts";
+import { finalImage, VertexImageModel } from "./image-model.ts";
 
 let server: VertexServer;
 let model: VertexImageModel;
@@ -35,6 +35,38 @@ afterAll(() => server.stop());
 beforeEach(() => server.faults.clear());
 
 describe("VertexImageModel", () => {
+  it("returns the final image, not the interim images Gemini 3 Pro Image thinks with", async () => {
+    const image = await model.generate(request("a lighthouse at dusk"), {});
+    const draft = await new VertexImageModel({
+      genai: createGenAi({ project: "demo-project", location: "global", baseUrl: server.url }),
+      model: "gemini-2.5-flash-image", // a model that does not think: its one image is the prompt's
+      timeoutMs: 500,
+    }).generate(request("[draft] a lighthouse at dusk"), {});
+    const plain = await new VertexImageModel({
+      genai: createGenAi({ project: "demo-project", location: "global", baseUrl: server.url }),
+      model: "gemini-2.5-flash-image",
+      timeoutMs: 500,
+    }).generate(request("a lighthouse at dusk"), {});
+    expect(Buffer.from(image.data).equals(Buffer.from(plain.data))).toBe(true);
+    expect(Buffer.from(image.data).equals(Buffer.from(draft.data))).toBe(false);
+  });
+
+  it("reports a model Vertex does not serve in its location as the deployment's error, naming both", async () => {
+    const misplaced = new VertexImageModel({
+      genai: createGenAi({ project: "demo-project", location: "us-central1", baseUrl: server.url }),
+      model: MODELS.image,
+      location: "us-central1",
+      timeoutMs: 500,
+    });
+    const error = await failure(misplaced.generate(request("a lighthouse"), {}));
+    expect(error.code).toBe("MODEL_NOT_SERVED");
+    expect(error.retryable).toBe(false);
+    expect(error.location).toBe("us-central1");
+    expect(error.message).toBe(
+      `the image model is not available in this deployment (Vertex AI does not serve ${MODELS.image} in us-central1)`,
+    );
+  });
+
   it.each([
     ["1:1", 256, 256],
     ["16:9", 256, 144],
@@ -61,7 +93,7 @@ describe("VertexImageModel", () => {
     ["a 503 as unavailable, retryable", { status: 503 }, "MODEL_UNAVAILABLE", true],
     ["a slow answer as a timeout, retryable", { delayMs: 3000 }, "MODEL_TIMEOUT", true],
     ["a 400 as an invalid request, permanent", { status: 400 }, "MODEL_INVALID_REQUEST", false],
-    ["a 404 as an invalid request, permanent", { status: 404 }, "MODEL_INVALID_REQUEST", false],
+    ["a 404 of another kind as an invalid request, permanent", { status: 404 }, "MODEL_INVALID_REQUEST", false],
     ["a 403 as a permission problem, permanent", { status: 403 }, "MODEL_PERMISSION_DENIED", false],
     ["a blocked prompt as a safety block, permanent", { safety: true }, "MODEL_SAFETY_BLOCKED", false],
   ])("maps %s", async (_name, fault, code, retryable) => {
@@ -109,6 +141,18 @@ describe("reading an image answer", () => {
     ],
     ["no candidates at all", {}, "MODEL_NO_OUTPUT"],
     [
+      "interim thought images without a final one",
+      {
+        candidates: [
+          {
+            finishReason: "STOP" as never,
+            content: { parts: [{ thought: true, inlineData: { mimeType: "image/png", data: "AAAA" } }] },
+          },
+        ],
+      },
+      "MODEL_NO_OUTPUT",
+    ],
+    [
       "a prohibited-content stop",
       { candidates: [{ finishReason: "PROHIBITED_CONTENT" as never }] },
       "MODEL_SAFETY_BLOCKED",
@@ -117,7 +161,7 @@ describe("reading an image answer", () => {
   ])("rejects %s permanently", (_name, fields, code) => {
     let caught: unknown;
     try {
-      firstImage(answer(fields));
+      finalImage(answer(fields));
     } catch (error) {
       caught = error;
     }

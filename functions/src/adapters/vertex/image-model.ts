@@ -1,5 +1,5 @@
 // ImageModel on Gemini image generation through @google/genai (Vertex AI): one generateContent call
-// asking for an IMAGE modality, its first inline image returned; every failure becomes a ModelError.
+// asking for an IMAGE modality, its final inline image returned; every failure becomes a ModelError.
 
 import type { ImageRequest } from "@genai-platform/client/api";
 import type { GenerateContentResponse, GoogleGenAI } from "@google/genai";
@@ -9,8 +9,10 @@ import { deadline, MODEL_ERROR_CODES, toModelError } from "./model-errors.ts";
 
 export interface VertexImageModelOptions {
   genai: GoogleGenAI;
-  /** Model id, from MODELS.image. */
+  /** Model id: the stack's choice for image (the definition's default unless overridden). */
   model: string;
+  /** Vertex AI location the client was created for; named in configuration errors. */
+  location?: string;
   /** Deadline of one call, below the worker's own timeout so the job can still be marked. Default 120 s. */
   timeoutMs?: number;
 }
@@ -32,11 +34,13 @@ const WHAT = "the image model";
 export class VertexImageModel implements ImageModel {
   private readonly genai: GoogleGenAI;
   private readonly model: string;
+  private readonly location: string | undefined;
   private readonly timeoutMs: number;
 
   constructor(options: VertexImageModelOptions) {
     this.genai = options.genai;
     this.model = options.model;
+    this.location = options.location;
     this.timeoutMs = options.timeoutMs ?? 120_000;
   }
 
@@ -54,14 +58,22 @@ export class VertexImageModel implements ImageModel {
         },
       });
     } catch (error) {
-      throw toModelError(error, WHAT, signal);
+      throw toModelError(error, WHAT, signal, {
+        model: this.model,
+        ...(this.location ? { location: this.location } : {}),
+      });
     }
-    return firstImage(response);
+    return finalImage(response);
   }
 }
 
-/** The first inline image of the answer, or the ModelError that explains why there is none. */
-export function firstImage(response: GenerateContentResponse): GeneratedImage {
+/**
+ * The final image of the answer, or the ModelError that explains why there is none. Gemini 3 Pro
+ * Image thinks before it answers and may return up to two interim images in parts marked
+ * `thought: true`; the rendered image is the last image part that is not a thought.
+ * Source: https://ai.google.dev/gemini-api/docs/image-generation#thinking-process
+ */
+export function finalImage(response: GenerateContentResponse): GeneratedImage {
   const blockReason = response.promptFeedback?.blockReason;
   if (blockReason) {
     throw new ModelError(MODEL_ERROR_CODES.safetyBlocked, "the prompt was blocked by safety filters", false, {
@@ -76,11 +88,12 @@ export function firstImage(response: GenerateContentResponse): GeneratedImage {
       finishReason,
     });
   }
-  for (const part of candidate?.content?.parts ?? []) {
-    const inline = part.inlineData;
-    if (inline?.data && inline.mimeType?.startsWith("image/")) {
-      return { data: new Uint8Array(Buffer.from(inline.data, "base64")), mimeType: inline.mimeType };
-    }
+  const images = (candidate?.content?.parts ?? []).filter(
+    (part) => part.thought !== true && part.inlineData?.data && part.inlineData.mimeType?.startsWith("image/"),
+  );
+  const inline = images.at(-1)?.inlineData;
+  if (inline?.data && inline.mimeType) {
+    return { data: new Uint8Array(Buffer.from(inline.data, "base64")), mimeType: inline.mimeType };
   }
   throw new ModelError(MODEL_ERROR_CODES.noOutput, "the image model returned no image", false, {
     finishReason,

@@ -12,11 +12,38 @@ export const MODEL_ERROR_CODES = {
   permissionDenied: "MODEL_PERMISSION_DENIED",
   safetyBlocked: "MODEL_SAFETY_BLOCKED",
   noOutput: "MODEL_NO_OUTPUT",
+  /** Vertex does not serve the configured model in the configured location: the deployment's to fix. */
+  notServed: "MODEL_NOT_SERVED",
 } as const;
 
+/** Where a model call went, for errors that name it. */
+export interface ModelTarget {
+  model: string;
+  location?: string;
+}
+
+/**
+ * Vertex's answer for a model it does not serve in a location (or at all, or not to this project):
+ * HTTP 404 NOT_FOUND, "Publisher Model `projects/P/locations/L/publishers/google/models/M` was not
+ * found or your project does not have access to it."
+ * Source: https://cloud.google.com/vertex-ai/generative-ai/docs/learn/model-versions (retired ids answer 404)
+ */
+const PUBLISHER_MODEL_NOT_FOUND = /Publisher Model .*(not found|was not found)/;
+
 /** `what` names the model in messages, e.g. "the image model". */
-export function toModelError(error: unknown, what: string, signal?: AbortSignal): ModelError {
+export function toModelError(error: unknown, what: string, signal?: AbortSignal, target?: ModelTarget): ModelError {
   if (error instanceof ModelError) return error;
+  if (error instanceof ApiError && error.status === 404 && PUBLISHER_MODEL_NOT_FOUND.test(error.message)) {
+    // Not the user's request: no delivery can fix it, and the operator must change the stack's models.
+    const where = target?.location ? ` in ${target.location}` : "";
+    return new ModelError(
+      MODEL_ERROR_CODES.notServed,
+      `${what} is not available in this deployment (Vertex AI does not serve ${target?.model ?? "the model"}${where})`,
+      false,
+      error,
+      target?.location,
+    );
+  }
   if (error instanceof ApiError) return fromStatus(error.status, what, error);
   const name = (error as { name?: unknown } | null | undefined)?.name;
   if (name === "AbortError" || name === "TimeoutError" || signal?.aborted) {

@@ -9,8 +9,10 @@ import { deadline, MODEL_ERROR_CODES, raceAbort, toModelError } from "./model-er
 
 export interface VeoVideoModelOptions {
   genai: GoogleGenAI;
-  /** Model id, from MODELS.video. */
+  /** Model id: the stack's choice for video (the definition's default unless overridden). */
   model: string;
+  /** Vertex AI location the client was created for; named in configuration errors. */
+  location?: string;
   /** Deadline of one call; both calls are short (Veo works in the background). Default 30 s. */
   timeoutMs?: number;
 }
@@ -44,11 +46,17 @@ export function operationState(operation: GenerateVideosOperation): VideoOperati
 export class VeoVideoModel implements VideoModel {
   private readonly genai: GoogleGenAI;
   private readonly model: string;
+  private readonly location: string | undefined;
+
+  private target() {
+    return { model: this.model, ...(this.location ? { location: this.location } : {}) };
+  }
   private readonly timeoutMs: number;
 
   constructor(options: VeoVideoModelOptions) {
     this.genai = options.genai;
     this.model = options.model;
+    this.location = options.location;
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
@@ -74,7 +82,7 @@ export class VeoVideoModel implements VideoModel {
         },
       });
     } catch (error) {
-      throw toModelError(error, WHAT, signal);
+      throw toModelError(error, WHAT, signal, this.target());
     }
     if (!operation.name) {
       throw new ModelError(MODEL_ERROR_CODES.unavailable, "the video model returned no operation", true);
@@ -95,7 +103,7 @@ export class VeoVideoModel implements VideoModel {
       });
       return operationState(await raceAbort(polled, signal));
     } catch (error) {
-      throw toModelError(error, WHAT, signal);
+      throw toModelError(error, WHAT, signal, this.target());
     }
   }
 }

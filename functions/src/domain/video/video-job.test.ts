@@ -141,7 +141,7 @@ describe("a video job", () => {
     }));
     expect(polls).toEqual(
       [1, 2, 3, 4].map((n) => ({
-        name: "video-jobs",
+        name: "video-polls",
         taskId: `${admitted.id}-poll-${n}`,
         poll: n,
         delaySeconds: pollDelaySeconds(n),

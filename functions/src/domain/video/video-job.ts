@@ -37,10 +37,10 @@ import {
   unclaimed,
   updateIfOwner,
 } from "../job-lifecycle.ts";
-import { JOB_QUEUE } from "../job-routing.ts";
 import { maxPolls, pollDelaySeconds, VIDEO_MAX_WAIT_SECONDS } from "./poll-schedule.ts";
 
-const VIDEO_QUEUE: QueueName = JOB_QUEUE.video;
+/** Polls have their own queue, so they never wait behind starts throttled by the model quota. */
+const VIDEO_POLL_QUEUE: QueueName = "video-polls";
 
 export interface VideoJobDeps {
   jobs: JobStore;
@@ -172,7 +172,7 @@ export async function pollVideoJob(
 
 /** Enqueues poll n with its delay; the task name makes a repeated enqueue a no-op. */
 async function enqueuePoll(deps: VideoJobDeps, jobId: string, poll: number): Promise<void> {
-  await deps.queue.enqueue(VIDEO_QUEUE, {
+  await deps.queue.enqueue(VIDEO_POLL_QUEUE, {
     taskId: pollTaskId(jobId, poll),
     payload: { jobId, step: "poll", poll },
     scheduleTime: new Date(deps.clock.now().getTime() + pollDelaySeconds(poll) * 1000),
@@ -206,7 +206,7 @@ async function modelFailure(
     deps.events.generation(jobEvent(back?.job ?? job, "retrying", { errorCode: failure.code }, delivery), "WARNING");
     return { ack: false, status: 503, reason: `retryable failure ${failure.code}` };
   }
-  const final = { code: failure.code, message: failure.message };
+  const { retryable: _, ...final } = failure;
   if (onRetry) return failOwned(deps, job.id, delivery, final);
   return conclude(deps, delivery, deps.jobs.update(job.id, atPoll(job, fail(final))), final);
 }

@@ -2,6 +2,8 @@
 // zod only: the client bundles this file into the web app.
 import { z } from "zod";
 
+// Gemini image models' output aspect ratios.
+// Source: https://docs.cloud.google.com/gemini-enterprise-agent-platform/reference/rest/Shared.Types/AspectRatio
 export const IMAGE_ASPECT_RATIOS = ["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"] as const;
 
 export const imageRequestSchema = z.strictObject({
@@ -11,7 +13,7 @@ export const imageRequestSchema = z.strictObject({
     .min(3, "prompt must be at least 3 characters")
     .max(4000, "prompt must be at most 4000 characters"),
   aspectRatio: z.enum(IMAGE_ASPECT_RATIOS).default("1:1"),
-  /** Output resolution the image model supports. */
+  /** Output resolution Gemini 3 Pro Image supports. Source: https://ai.google.dev/gemini-api/docs/image-generation */
   imageSize: z.enum(["1K", "2K", "4K"]).default("1K"),
 });
 export type ImageRequest = z.infer<typeof imageRequestSchema>;
@@ -23,6 +25,8 @@ export const videoRequestSchema = z.strictObject({
     .min(3, "prompt must be at least 3 characters")
     .max(4000, "prompt must be at most 4000 characters"),
   negativePrompt: z.string().trim().max(1000).optional(),
+  // Veo 3.1: 16:9 or 9:16; 4, 6 or 8 seconds; 720p or 1080p.
+  // Source: https://docs.cloud.google.com/vertex-ai/generative-ai/docs/models/veo/3-1-generate
   aspectRatio: z.enum(["16:9", "9:16"]).default("16:9"),
   durationSeconds: z.union([z.literal(4), z.literal(6), z.literal(8)]).default(8),
   resolution: z.enum(["720p", "1080p"]).default("720p"),

@@ -2,22 +2,35 @@
 // by the policy pack, so it must stay free of SDK imports.
 import { z } from "zod";
 
-/** Cloud Tasks queue ids: letters, digits, hyphens; at most 100 characters. */
+/**
+ * Cloud Tasks queue ids: letters, digits, hyphens; at most 100 characters.
+ * Source: https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues#Queue (name)
+ */
 export const queueNameSchema = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,99}$/, "queue names are lowercase letters, digits and hyphens");
 
-/** Cloud Functions (Gen 2) names; the Cloud Run service takes the kebab-case form. */
+/**
+ * Cloud Functions (Gen 2) names; the Cloud Run service takes the kebab-case form (at most 49
+ * characters here, so the service name and its deterministic run.app URL stay within 63).
+ * Source: https://cloud.google.com/functions/docs/reference/rest/v2/projects.locations.functions#Function
+ */
 export const functionNameSchema = z
   .string()
   .regex(/^[a-z][A-Za-z0-9]{0,48}$/, "function names are camelCase letters and digits");
 
-/** IAM service account ids: 6-30 characters, `[a-z][a-z0-9-]*[a-z0-9]`. */
+/**
+ * IAM service account ids: 6-30 characters, `[a-z][a-z0-9-]*[a-z0-9]`.
+ * Source: https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts/create (accountId)
+ */
 export const serviceAccountIdSchema = z
   .string()
   .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "service account ids are 6-30 of [a-z0-9-], starting with a letter");
 
-/** Firestore collection ids: no slashes, not `.`/`..`, not `__*__`, at most 1,500 bytes. */
+/**
+ * Firestore collection ids: no slashes, not `.`/`..`, not `__*__`, at most 1,500 bytes.
+ * Source: https://firebase.google.com/docs/firestore/quotas#collections_documents_and_fields
+ */
 export const collectionIdSchema = z.string().regex(/^[a-z][A-Za-z0-9_]{0,99}$/, "collection ids are short identifiers");
 
 /** Protobuf duration strings as Cloud Tasks and Firestore take them, e.g. `"0.5s"`, `"300s"`. */
@@ -58,14 +71,20 @@ export const queueSchema = z.object({
   name: queueNameSchema,
   /** What the queue carries, for humans and the plan. */
   description: z.string().min(1),
-  /** Tokens per second the queue dispatches at; the provisioned model rate. */
+  /**
+   * Tokens per second the queue dispatches at; the provisioned model rate. At most 500.
+   * Source: https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues#RateLimits
+   */
   maxDispatchesPerSecond: z.number().positive().max(500),
   /**
    * Token-bucket size. Cloud Tasks derives it from the rate (an output-only field there);
    * the local dispatcher uses this value, and the plan shows it.
    */
   maxBurstSize: positiveInt,
-  /** Tasks in flight at once: bounds worker instances times concurrency. */
+  /**
+   * Tasks in flight at once: bounds worker instances times concurrency. At most 5,000.
+   * Source: https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues#RateLimits
+   */
   maxConcurrentDispatches: positiveInt.max(5000),
   /**
    * The kind of model each dispatch calls once, if any: the chosen model's per-minute quota then
@@ -73,7 +92,10 @@ export const queueSchema = z.object({
    */
   callsModel: usageKindSchema.optional(),
   retry: z.object({
-    /** Total attempts including the first; never unlimited (-1). */
+    /**
+     * Total attempts including the first (Cloud Tasks counts it); never unlimited (-1). At most 100.
+     * Source: https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues#RetryConfig
+     */
     maxAttempts: positiveInt.max(100),
     minBackoff: durationSchema,
     maxBackoff: durationSchema,
@@ -138,10 +160,15 @@ const functionBase = {
   model: z.enum(["image", "video", "agent"]).optional(),
   serviceAccountId: serviceAccountIdSchema,
   memoryMiB: z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)]),
+  // HTTP functions (Gen 2) time out after at most 60 minutes.
+  // Source: https://cloud.google.com/functions/docs/configuring/timeout
   timeoutSeconds: positiveInt.max(3600),
   minInstances: z.number().int().min(0),
   maxInstances: positiveInt,
-  /** Requests one instance serves at once (Gen 2 request concurrency; needs >= 1 vCPU above 1). */
+  /**
+   * Requests one instance serves at once (Gen 2 request concurrency; needs >= 1 vCPU above 1; at most 1,000).
+   * Source: https://cloud.google.com/functions/docs/configuring/concurrency
+   */
   concurrency: positiveInt.max(1000),
   access: accessSchema,
 };

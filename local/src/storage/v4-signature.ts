@@ -22,6 +22,8 @@ export type SignatureCheck =
   | { ok: true }
   | { ok: false; status: 400 | 403; code: string; message: string; details: string };
 
+// V4 signing with a service account key; a signed URL lives at most 7 days (604,800 s).
+// Source: https://cloud.google.com/storage/docs/access-control/signed-urls#signing-resumable
 const ALGORITHM = "GOOG4-RSA-SHA256";
 const MAX_EXPIRES_SECONDS = 7 * 24 * 60 * 60;
 

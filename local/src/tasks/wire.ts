@@ -24,6 +24,8 @@ export const alreadyExists = (message: string) => new GoogleApiError(409, "ALREA
 /** google.cloud.tasks.v2.HttpMethod, in proto order (the index is the enum number). */
 const HTTP_METHODS = ["HTTP_METHOD_UNSPECIFIED", "POST", "GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS"];
 const VIEWS = ["VIEW_UNSPECIFIED", "BASIC", "FULL"];
+// Task ids: letters, digits, hyphens and underscores, at most 500 characters.
+// Source: https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues.tasks#Task (name)
 const TASK_ID = /^[A-Za-z0-9_-]{1,500}$/;
 
 export interface Attempt {

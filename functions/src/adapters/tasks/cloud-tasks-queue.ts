@@ -6,9 +6,12 @@ import type { QueueTarget } from "@genai-platform/definition/runtime-config";
 import type { CloudTasksClient } from "@google-cloud/tasks";
 import type { TaskQueue, TaskRequest } from "../../ports/index.ts";
 
-/** gRPC status ALREADY_EXISTS, which the REST transport maps an HTTP 409 to. */
+/**
+ * gRPC status ALREADY_EXISTS, which the REST transport maps an HTTP 409 to: a task name used in the
+ * last hour or so. Source: https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues.tasks/create
+ */
 const ALREADY_EXISTS = 6;
-/** HttpMethod.POST in the Cloud Tasks v2 API. */
+/** HttpMethod.POST in the Cloud Tasks v2 API. Source: https://cloud.google.com/tasks/docs/reference/rest/v2/HttpMethod */
 const HTTP_POST = 1;
 
 export interface CloudTasksQueueOptions {

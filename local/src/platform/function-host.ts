@@ -31,10 +31,10 @@ export async function hostFunction(options: {
   });
   const url = `http://127.0.0.1:${port}`;
   try {
-    // Any HTTP answer means the server is up (a GET may legitimately be refused with 4xx).
+    // The host answers its readiness path once the function's module has loaded and it listens.
     await child.waitUntil(async () => {
-      await fetch(`${url}/`, { method: "OPTIONS", signal: AbortSignal.timeout(1_000) });
-      return true;
+      const answer = await fetch(`${url}/__host/ready`, { signal: AbortSignal.timeout(1_000) });
+      return answer.status === 204;
     }, options.readyTimeoutMs ?? 30_000);
   } catch (error) {
     await child.stop();

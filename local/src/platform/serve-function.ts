@@ -19,7 +19,13 @@ delete process.env.WORKER_AUTH;
 
 await import(pathToFileURL(bundle).href);
 const app = getTestServer(target).listeners("request")[0] as RequestListener;
+/** The host's own readiness probe, answered before any check (Cloud Run probes its containers too). */
+const READY_PATH = "/__host/ready";
 const server = createServer((req, res) => {
+  if (req.url === READY_PATH) {
+    res.writeHead(204);
+    return res.end();
+  }
   if (!workerAuth) return app(req, res);
   void checkWorkerRequest(req.headers.authorization, workerAuth).then((result) => {
     if (result.ok) return app(req, res);

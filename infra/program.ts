@@ -189,6 +189,8 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
     {
       ...grantArgs,
       grants: grantsOnFunctions(grants),
+      // Same member names as when every grant lived in `iam`: moving them changes no URN.
+      memberPrefix: "iam",
       runServices: Object.fromEntries(
         Object.entries(functions.functions).map(([n, f]) => [
           n,

@@ -44,6 +44,11 @@ export interface IamGrantsArgs {
   runServices: Readonly<Record<string, pulumi.Input<string>>>;
   /** Analytics dataset id. */
   datasetId: pulumi.Input<string>;
+  /**
+   * Prefix of the member resources' names. Default: the component's name. Two components sharing
+   * one prefix keep their members' URNs (the parent's type is part of a URN, not its name).
+   */
+  memberPrefix?: string;
 }
 
 export class IamGrants extends pulumi.ComponentResource {
@@ -53,7 +58,8 @@ export class IamGrants extends pulumi.ComponentResource {
   constructor(name: string, args: IamGrantsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("genai-platform:infra:IamGrants", name, {}, opts);
     const normalized = normalizeIamGrantsArgs(args);
-    this.members = normalized.grants.map((grant) => createMember(this, name, normalized, grant));
+    const prefix = normalized.memberPrefix ?? name;
+    this.members = normalized.grants.map((grant) => createMember(this, prefix, normalized, grant));
     this.registerOutputs({ count: this.members.length });
   }
 }

@@ -120,7 +120,12 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
     after,
   );
 
-  const projectInfo = gcp.organizations.getProjectOutput({ projectId: project });
+  // The lookup goes to Resource Manager, whose API the stack enables: with the quota-project
+  // override it would be billed to a project where that API may not be on yet.
+  const projectInfo = gcp.organizations.getProjectOutput(
+    { projectId: project },
+    { provider: apis.provider, dependsOn: [apis.ready] },
+  );
   // Google creates the Vertex AI service agent lazily; make sure it exists before granting to it.
   const vertexAgent = new gcp.projects.ServiceIdentity(
     "vertex-ai-service-agent",

@@ -36,6 +36,8 @@ export interface ApisArgs {
 export class Apis extends pulumi.ComponentResource {
   /** One resource per enabled service; depend on these before creating anything that needs them. */
   readonly services: gcp.projects.Service[];
+  /** The provider without the quota-project override, for calls that must work before the APIs do. */
+  readonly provider: gcp.Provider;
   /** Completes once every service is enabled and has had time to settle: depend on this. */
   readonly ready: PropagationWait;
 
@@ -46,11 +48,11 @@ export class Apis extends pulumi.ComponentResource {
     // a project whose APIs are not yet enabled cannot be that quota project. Firebase's own guide
     // enables services through a provider without the override:
     // https://firebase.google.com/docs/projects/terraform/get-started
-    const provider = new gcp.Provider(
+    const provider = (this.provider = new gcp.Provider(
       `${name}-provider`,
       { project: normalized.project, userProjectOverride: false },
       { parent: this },
-    );
+    ));
     this.services = normalized.services.map(
       (service) =>
         new gcp.projects.Service(

@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_PROPAGATION_SECONDS, PropagationWait, waitProvider } from "./propagation-wait.ts";
@@ -40,6 +41,16 @@ describe("PropagationWait", () => {
     expect((await waitProvider.diff!("id", old, { seconds: 120, triggers: ["b", "a"] })).changes).toBe(false);
     expect((await waitProvider.diff!("id", old, { seconds: 120, triggers: ["a", "b", "c"] })).changes).toBe(true);
     expect((await waitProvider.diff!("id", old, { seconds: 60, triggers: ["a", "b"] })).changes).toBe(true);
+  });
+
+  it("runs when loaded back from its serialized text, as Pulumi's provider host loads it", async () => {
+    const requireFromPulumi = createRequire(createRequire(import.meta.url).resolve("@pulumi/pulumi"));
+    const requireFromString = requireFromPulumi("require-from-string") as (code: string) => { handler(): unknown };
+    const serialized = await pulumi.runtime.serializeFunction(() => waitProvider);
+    const provider = requireFromString(serialized.text).handler() as typeof waitProvider;
+    await expect(provider.create({ seconds: 0, triggers: ["x"] })).resolves.toMatchObject({
+      outs: { triggers: ["x"] },
+    });
   });
 
   it("creates once the wait is over and keeps its inputs as outputs", async () => {

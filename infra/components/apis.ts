@@ -48,11 +48,12 @@ export class Apis extends pulumi.ComponentResource {
     // a project whose APIs are not yet enabled cannot be that quota project. Firebase's own guide
     // enables services through a provider without the override:
     // https://firebase.google.com/docs/projects/terraform/get-started
-    const provider = (this.provider = new gcp.Provider(
+    this.provider = new gcp.Provider(
       `${name}-provider`,
       { project: normalized.project, userProjectOverride: false },
       { parent: this },
-    ));
+    );
+    const provider = this.provider;
     this.services = normalized.services.map(
       (service) =>
         new gcp.projects.Service(

@@ -1,6 +1,15 @@
 import { platform } from "@genai-platform/definition";
 import { describe, expect, it } from "vitest";
-import { LOG_TABLE, latencyViewSql, logColumn, successRateViewSql } from "./analytics-sql.ts";
+import {
+  columnsRead,
+  LOG_TABLE,
+  latencyViewSql,
+  logColumn,
+  logTableSchema,
+  missingColumns,
+  successRateViewSql,
+  type TableField,
+} from "./analytics-sql.ts";
 
 const event = platform.generationEvent;
 
@@ -25,5 +34,51 @@ describe("analytics views", () => {
     expect(latencyViewSql("p", "d", event)).toContain(
       "APPROX_QUANTILES(jsonPayload.latencyms, 100)[OFFSET(95)] AS p95_ms",
     );
+  });
+});
+
+describe("the owned schema of the sink's table", () => {
+  const schema = logTableSchema(event);
+  const payload = schema.find((f) => f.name === "jsonPayload")!.fields!;
+  const views = [
+    ["success rate", successRateViewSql("p", "d", event)],
+    ["latency", latencyViewSql("p", "d", event)],
+  ] as const;
+
+  it.each(views)("has every column the %s view reads", (_, sql) => {
+    expect(columnsRead(sql).length).toBeGreaterThan(3);
+    expect(missingColumns(sql, schema)).toEqual([]);
+  });
+
+  it("reports a view that reads a column the schema lacks", () => {
+    const sql = `${latencyViewSql("p", "d", event)}\n  AND jsonPayload.durationms > 0`;
+    expect(missingColumns(sql, schema)).toEqual(["jsonPayload.durationms"]);
+  });
+
+  it("reports the partition column when the schema loses it", () => {
+    const without: TableField[] = schema.filter((f) => f.name !== "timestamp");
+    expect(missingColumns(successRateViewSql("p", "d", event), without)).toEqual(["timestamp"]);
+  });
+
+  it("reads columns, not aliases, function names, SQL words or quoted text", () => {
+    expect(
+      columnsRead("SELECT DATE(timestamp) AS day, COUNT(*) AS n FROM `p.d.t` WHERE a.b = 'x.y' GROUP BY day"),
+    ).toEqual(["a.b", "timestamp"]);
+  });
+
+  it("holds every field of the log event under its lowercased name, numbers as FLOAT as the export writes them", () => {
+    const exported: Record<string, string> = {
+      STRING: "STRING",
+      INTEGER: "FLOAT",
+      FLOAT: "FLOAT",
+      TIMESTAMP: "STRING",
+    };
+    for (const [name, field] of Object.entries(event.fields)) {
+      const col = payload.find((c) => c.name === name.toLowerCase());
+      expect(col, name).toBeDefined();
+      expect(col!.type).toBe(exported[field.type]);
+    }
+    expect(payload.map((c) => c.name)).toContain("eventtype");
+    expect(schema.find((f) => f.name === "timestamp")?.type).toBe("TIMESTAMP");
   });
 });

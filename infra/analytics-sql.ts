@@ -4,8 +4,116 @@
 // (run.googleapis.com/stdout -> run_googleapis_com_stdout; partitioned tables carry no date suffix).
 import type { LogEventDefinition } from "@genai-platform/definition";
 
-/** Table the sink writes Cloud Run functions' structured stdout lines to. */
+/**
+ * Table the sink writes Cloud Run functions' structured stdout lines to: the log id with `.` and
+ * `/` as `_`, and no date suffix with partitioned tables:
+ * https://cloud.google.com/logging/docs/export/bigquery
+ */
 export const LOG_TABLE = "run_googleapis_com_stdout";
+
+/** The column partitioned tables of log sinks are partitioned on (`usesTimestampColumnPartitioning`). */
+// https://cloud.google.com/logging/docs/reference/v2/rest/v2/BigQueryOptions
+export const PARTITION_COLUMN = "timestamp";
+
+/** A BigQuery column as `tables.insert` takes it. */
+export interface TableField {
+  name: string;
+  type: "STRING" | "FLOAT" | "INTEGER" | "TIMESTAMP" | "BOOLEAN" | "RECORD";
+  mode: "NULLABLE";
+  description?: string;
+  fields?: TableField[];
+}
+
+const column = (name: string, type: TableField["type"], description?: string): TableField => ({
+  name,
+  type,
+  mode: "NULLABLE",
+  ...(description ? { description } : {}),
+});
+const record = (name: string, fields: TableField[]): TableField => ({ name, type: "RECORD", mode: "NULLABLE", fields });
+
+/**
+ * Cloud Logging writes JSON numbers as FLOAT whatever the logger meant, and a value whose type
+ * differs from its column's is not written: numeric fields are FLOAT here so the sink's rows fit.
+ * JSON has no timestamp type, so a TIMESTAMP field arrives as the string the logger wrote.
+ * https://cloud.google.com/logging/docs/export/bigquery
+ */
+const PAYLOAD_TYPES: Record<LogEventDefinition["fields"][string]["type"], TableField["type"]> = {
+  STRING: "STRING",
+  INTEGER: "FLOAT",
+  FLOAT: "FLOAT",
+  TIMESTAMP: "STRING",
+};
+
+/**
+ * The schema of LOG_TABLE, owned by this code: the LogEntry columns Cloud Logging exports for a
+ * Cloud Run revision's stdout line, and `jsonPayload` with the logger's fields, lowercased as the
+ * export names them. https://cloud.google.com/logging/docs/export/bigquery
+ */
+export function logTableSchema(event: LogEventDefinition): TableField[] {
+  const payload = [
+    column("message", "STRING", "the line's summary"),
+    column("eventtype", "STRING", "the log event type"),
+    ...Object.entries(event.fields)
+      .filter(([name]) => name !== "message" && name !== "eventType")
+      .map(([name, field]) => column(name.toLowerCase(), PAYLOAD_TYPES[field.type], field.description)),
+  ];
+  return [
+    column("logName", "STRING"),
+    record("resource", [
+      column("type", "STRING"),
+      record("labels", [
+        column("revision_name", "STRING"),
+        column("project_id", "STRING"),
+        column("location", "STRING"),
+        column("configuration_name", "STRING"),
+        column("service_name", "STRING"),
+      ]),
+    ]),
+    column("textPayload", "STRING"),
+    record("jsonPayload", payload),
+    column(PARTITION_COLUMN, "TIMESTAMP"),
+    column("receiveTimestamp", "TIMESTAMP"),
+    column("severity", "STRING"),
+    column("insertId", "STRING"),
+    record("labels", [column("instanceid", "STRING")]),
+    column("trace", "STRING"),
+    column("spanId", "STRING"),
+    column("traceSampled", "BOOLEAN"),
+  ];
+}
+
+const SQL_WORDS = new Set(
+  "select from where and or not in is null as group by order limit asc desc case when then else end distinct true false".split(
+    " ",
+  ),
+);
+
+/**
+ * The columns a view's SQL reads: dotted or bare identifiers outside quotes, other than SQL words,
+ * function names and the view's own aliases.
+ */
+export function columnsRead(sql: string): string[] {
+  const code = sql.replace(/`[^`]*`/g, " ").replace(/'(?:[^'\\]|\\.)*'/g, " ");
+  const aliases = new Set([...code.matchAll(/\bAS\s+([A-Za-z_]\w*)/gi)].map((m) => m[1]!.toLowerCase()));
+  const read = new Set<string>();
+  for (const [, identifier, call] of code.matchAll(/(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(\s*\()?/g)) {
+    const name = identifier!;
+    if (call || SQL_WORDS.has(name.toLowerCase()) || aliases.has(name.toLowerCase())) continue;
+    read.add(name);
+  }
+  return [...read].sort();
+}
+
+/** Columns a view reads that the schema lacks (BigQuery column names are case-insensitive). */
+export function missingColumns(sql: string, schema: readonly TableField[]): string[] {
+  const has = (path: string[], fields: readonly TableField[] | undefined): boolean => {
+    const [head, ...rest] = path;
+    const field = fields?.find((f) => f.name.toLowerCase() === head!.toLowerCase());
+    return field !== undefined && (rest.length === 0 || has(rest, field.fields));
+  };
+  return columnsRead(sql).filter((c) => !has(c.split("."), schema));
+}
 
 /** `latencyMs` -> `jsonPayload.latencyms`, refusing fields the log event does not declare. */
 export function logColumn(event: LogEventDefinition, field: string): string {

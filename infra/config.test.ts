@@ -5,6 +5,8 @@ import { parseStackConfig, StackConfigError } from "./config.ts";
 const valid: Record<string, string> = {
   "gcp:project": "genai-platform-dev",
   "gcp:region": "europe-west1",
+  "gcp:userProjectOverride": "true",
+  "gcp:billingProject": "genai-platform-dev",
   environment: "dev",
   firestoreLocation: "eur3",
   webOrigins: '["http://localhost:5173"]',
@@ -26,6 +28,8 @@ describe("parseStackConfig", () => {
       mediaRetentionDays: 7,
       webOrigins: ["http://localhost:5173"],
       deletionProtection: false,
+      billingProject: "genai-platform-dev",
+      iamPropagationSeconds: 120,
     });
     expect(config.tierLimits).toBeUndefined();
   });
@@ -62,6 +66,31 @@ describe("parseStackConfig", () => {
       "a non-boolean protection flag",
       { deletionProtection: '"yes"' },
       "genai-platform:deletionProtection: must be true or false",
+    ],
+    [
+      "user project override left out",
+      { "gcp:userProjectOverride": undefined },
+      "gcp:userProjectOverride: is required: the Firebase APIs need a quota project with user credentials",
+    ],
+    [
+      "user project override turned off",
+      { "gcp:userProjectOverride": "false" },
+      "gcp:userProjectOverride: must be true: the Firebase APIs need a quota project",
+    ],
+    [
+      "no billing project",
+      { "gcp:billingProject": undefined },
+      "gcp:billingProject: is required: the Firebase APIs need a quota project",
+    ],
+    [
+      "a billing project that is not a project id",
+      { "gcp:billingProject": "My Project" },
+      "gcp:billingProject: must be a Google Cloud project id",
+    ],
+    [
+      "a negative propagation wait",
+      { iamPropagationSeconds: "-5" },
+      "genai-platform:iamPropagationSeconds: must be an integer from 0 to 900",
     ],
     ["an uppercase region", { "gcp:region": "EUROPE-WEST1" }, "gcp:region: must be a lowercase location id"],
     [

@@ -12,6 +12,7 @@ import {
 } from "@genai-platform/definition";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { DEFAULT_PROPAGATION_SECONDS } from "./dynamic/propagation-wait.ts";
 
 /** Pulumi project name: the namespace of this program's own config keys. */
 export const PROJECT_NAMESPACE = "genai-platform";
@@ -38,12 +39,29 @@ const positiveInt = z
 /** Google Cloud locations are lowercase words and digits joined by hyphens (`europe-west1`, `eur3`). */
 const location = text("must be a location").regex(/^[a-z]+[a-z0-9-]*$/, "must be a lowercase location id");
 
+/**
+ * With user credentials (`gcloud auth application-default login`) the Firebase APIs refuse calls
+ * without a quota project ("The firebaserules.googleapis.com API requires a quota project"):
+ * https://github.com/hashicorp/terraform-provider-google/issues/8263. The provider sends one only
+ * when `userProjectOverride` is true and `billingProject` names it:
+ * https://registry.terraform.io/providers/hashicorp/google/latest/docs/guides/provider_reference#user_project_override
+ */
+const QUOTA_PROJECT_HINT =
+  "the Firebase APIs need a quota project with user credentials; set gcp:userProjectOverride: true and gcp:billingProject: <project id>";
+
 const stackConfigSchema = z.object({
   "gcp:project": text("must be a project id").regex(
     /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
     "must be a Google Cloud project id",
   ),
   "gcp:region": location,
+  "gcp:userProjectOverride": z.literal(true, {
+    error: (issue) => `${issue.input === undefined ? "is required" : "must be true"}: ${QUOTA_PROJECT_HINT}`,
+  }),
+  "gcp:billingProject": z
+    .string({ error: `is required: ${QUOTA_PROJECT_HINT}` })
+    .trim()
+    .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, `must be a Google Cloud project id: ${QUOTA_PROJECT_HINT}`),
   environment: z.enum(["dev", "prod"], required("must be `dev` or `prod`")),
   /** Per kind, the model id and/or Vertex AI location replacing the definition's default. */
   models: z
@@ -73,11 +91,19 @@ const stackConfigSchema = z.object({
     .max(3600, "must be an integer from 60 to 3600")
     .default(900),
   deletionProtection: z.boolean(required("must be true or false")),
+  iamPropagationSeconds: z
+    .number("must be an integer from 0 to 900")
+    .int("must be an integer from 0 to 900")
+    .min(0, "must be an integer from 0 to 900")
+    .max(900, "must be an integer from 0 to 900")
+    .default(DEFAULT_PROPAGATION_SECONDS),
   tierLimits: tierLimitsSchema.optional(),
 });
 
 /** Keys whose values Pulumi hands over as JSON text (numbers, booleans, lists, objects). */
 const JSON_KEYS = new Set([
+  "gcp:userProjectOverride",
+  "iamPropagationSeconds",
   "webOrigins",
   "mediaRetentionDays",
   "logTableExpirationDays",
@@ -92,6 +118,8 @@ export const STACK_CONFIG_KEYS = Object.keys(stackConfigSchema.shape) as (keyof 
 export interface StackConfig {
   project: string;
   region: string;
+  /** Quota project the provider sends with user credentials (`gcp:billingProject`). */
+  billingProject: string;
   environment: "dev" | "prod";
   /** The model and Vertex AI location each kind calls: the definition's defaults, overridden per kind. */
   models: ModelChoices;
@@ -103,6 +131,8 @@ export interface StackConfig {
   logTableExpirationDays: number;
   signedUrlTtlSeconds: number;
   deletionProtection: boolean;
+  /** Seconds to let IAM grants and service identities propagate before functions build. */
+  iamPropagationSeconds: number;
   /** The stack's override of the definition's tier limits, if any. */
   tierLimits?: TierLimits;
 }
@@ -143,6 +173,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
   return {
     project: c["gcp:project"],
     region: c["gcp:region"],
+    billingProject: c["gcp:billingProject"],
     environment: c.environment,
     models,
     firestoreLocation: c.firestoreLocation,
@@ -153,6 +184,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
     logTableExpirationDays: c.logTableExpirationDays,
     signedUrlTtlSeconds: c.signedUrlTtlSeconds,
     deletionProtection: c.deletionProtection,
+    iamPropagationSeconds: c.iamPropagationSeconds,
     ...(c.tierLimits ? { tierLimits: c.tierLimits } : {}),
   };
 }

@@ -21,6 +21,13 @@ export type Scope =
   | { kind: "mediaBucket" }
   /** The bucket holding the functions' source bundles. */
   | { kind: "sourceBucket" }
+  /**
+   * The bucket Gen 2 copies each source into and Cloud Build really fetches from,
+   * `gcf-v2-sources-<project number>-<region>`. Google creates it during the first function deploy,
+   * so it has no IAM policy to bind on beforehand: the grant is made on the project with an IAM
+   * condition that names only that bucket and its objects.
+   */
+  | { kind: "functionSourcesBucket" }
   /** The Artifact Registry repository the function images are pushed to. */
   | { kind: "imageRepository" }
   | { kind: "queue"; queue: string }
@@ -135,6 +142,16 @@ function functionGrants(fn: FunctionDefinition): Grant[] {
   return grants;
 }
 
+/** Grants that must exist (and have propagated) before any function is built or runs. */
+export function grantsBeforeFunctions(grants: readonly Grant[]): Grant[] {
+  return grants.filter((g) => g.scope.kind !== "runService");
+}
+
+/** Grants bound on the functions' own Cloud Run services, which exist only once the functions do. */
+export function grantsOnFunctions(grants: readonly Grant[]): Grant[] {
+  return grants.filter((g) => g.scope.kind === "runService");
+}
+
 /** Every grant the platform needs, in a stable order. */
 export function planGrants(platform: Platform): Grant[] {
   const grants = platform.functions.flatMap((fn) => functionGrants(fn));
@@ -156,6 +173,14 @@ export function planGrants(platform: Platform): Grant[] {
       role: "roles/storage.objectViewer",
       scope: { kind: "sourceBucket" },
       reason: "reads the source bundles it builds",
+    },
+    {
+      principal: builder,
+      role: "roles/storage.objectViewer",
+      scope: { kind: "functionSourcesBucket" },
+      // Build logs name gs://gcf-v2-sources-N-REGION/... as the archive the build fetches:
+      // https://github.com/hashicorp/terraform-provider-google/issues/20571
+      reason: "fetches the copy of each source Gen 2 makes in gcf-v2-sources-<number>-<region>",
     },
     {
       principal: builder,
@@ -192,6 +217,8 @@ export function scopeLabel(scope: Scope): string {
       return `queue-${scope.queue}`;
     case "runService":
       return `run-${scope.function}`;
+    case "functionSourcesBucket":
+      return "gcf-v2-sources";
     case "serviceAccount":
       return `sa-${scope.account.kind === "function" ? scope.account.function : "tasksInvoker"}`;
     default:

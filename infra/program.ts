@@ -16,7 +16,8 @@ import { Identities } from "./components/identities.ts";
 import { Queues } from "./components/queues.ts";
 import { Storage } from "./components/storage.ts";
 import type { StackConfig } from "./config.ts";
-import { planGrants } from "./grants.ts";
+import { PropagationWait } from "./dynamic/propagation-wait.ts";
+import { grantsBeforeFunctions, grantsOnFunctions, planGrants } from "./grants.ts";
 import { type Platform, standardLabels } from "./labels.ts";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -78,8 +79,8 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
   const labels = standardLabels(config.environment);
   const bundles = Object.fromEntries(bundleList.map((b) => [b.name, b]));
 
-  const apis = new Apis("apis", { project });
-  const after = { dependsOn: apis.services };
+  const apis = new Apis("apis", { project, propagationSeconds: config.iamPropagationSeconds });
+  const after = { dependsOn: [apis.ready] };
 
   const identities = new Identities("identities", { project, platform, environment: config.environment }, after);
   const queues = new Queues("queues", { project, location: region, queues: platform.queues }, after);
@@ -103,6 +104,7 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
       platform,
       rulesPath: options.rulesPath ?? resolve(REPO_ROOT, "firestore.rules"),
       deletionProtection: config.deletionProtection,
+      quotaProject: config.billingProject,
     },
     after,
   );
@@ -120,7 +122,46 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
     after,
   );
 
-  const projectInfo = gcp.organizations.getProjectOutput({ projectId: project });
+  // The lookup goes to Resource Manager, whose API the stack enables: with the quota-project
+  // override it would be billed to a project where that API may not be on yet.
+  const projectInfo = gcp.organizations.getProjectOutput(
+    { projectId: project },
+    { provider: apis.provider, dependsOn: [apis.ready] },
+  );
+  // Google creates the Vertex AI service agent lazily; make sure it exists before granting to it.
+  const vertexAgent = new gcp.projects.ServiceIdentity(
+    "vertex-ai-service-agent",
+    { project, service: "aiplatform.googleapis.com" },
+    after,
+  );
+  const account = (sa: gcp.serviceaccount.Account) => ({ member: sa.member, name: sa.name });
+  const grants = planGrants(platform);
+  const grantArgs = {
+    project,
+    region,
+    projectNumber: projectInfo.number,
+    functionAccounts: Object.fromEntries(Object.entries(identities.functions).map(([n, sa]) => [n, account(sa)])),
+    tasksInvoker: account(identities.tasksInvoker),
+    builder: account(identities.builder),
+    vertexAiServiceAgent: pulumi.interpolate`serviceAccount:service-${projectInfo.number}@gcp-sa-aiplatform.iam.gserviceaccount.com`,
+    logSinkWriter: analytics.sink.writerIdentity,
+    mediaBucket: storage.mediaBucket.name,
+    sourceBucket: storage.sourceBucket.name,
+    imageRepository: storage.imageRepository.repositoryId,
+    queues: Object.fromEntries(Object.entries(queues.queues).map(([n, q]) => [n, q.name])),
+    datasetId: analytics.dataset.datasetId,
+  };
+  const before = new IamGrants(
+    "iam",
+    { ...grantArgs, grants: grantsBeforeFunctions(grants), runServices: {} },
+    { dependsOn: [apis.ready, vertexAgent] },
+  );
+  const iamPropagation = new PropagationWait(
+    "iam-propagation",
+    { seconds: config.iamPropagationSeconds, triggers: before.members.map((m) => m.urn) },
+    { dependsOn: [before, vertexAgent] },
+  );
+
   const functions = new Functions(
     "functions",
     {
@@ -146,40 +187,26 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
       },
       labels,
     },
-    after,
+    // Built only once the build identity can read its sources and the runtime identities hold
+    // their roles, everywhere: https://cloud.google.com/iam/docs/access-change-propagation
+    { dependsOn: [iamPropagation] },
   );
 
-  // Google creates the Vertex AI service agent lazily; make sure it exists before granting to it.
-  const vertexAgent = new gcp.projects.ServiceIdentity(
-    "vertex-ai-service-agent",
-    { project, service: "aiplatform.googleapis.com" },
-    after,
-  );
-  const account = (sa: gcp.serviceaccount.Account) => ({ member: sa.member, name: sa.name });
   new IamGrants(
-    "iam",
+    "iam-invokers",
     {
-      project,
-      region,
-      grants: planGrants(platform),
-      functionAccounts: Object.fromEntries(Object.entries(identities.functions).map(([n, sa]) => [n, account(sa)])),
-      tasksInvoker: account(identities.tasksInvoker),
-      builder: account(identities.builder),
-      vertexAiServiceAgent: pulumi.interpolate`serviceAccount:service-${projectInfo.number}@gcp-sa-aiplatform.iam.gserviceaccount.com`,
-      logSinkWriter: analytics.sink.writerIdentity,
-      mediaBucket: storage.mediaBucket.name,
-      sourceBucket: storage.sourceBucket.name,
-      imageRepository: storage.imageRepository.repositoryId,
-      queues: Object.fromEntries(Object.entries(queues.queues).map(([n, q]) => [n, q.name])),
+      ...grantArgs,
+      grants: grantsOnFunctions(grants),
+      // Same member names as when every grant lived in `iam`: moving them changes no URN.
+      memberPrefix: "iam",
       runServices: Object.fromEntries(
         Object.entries(functions.functions).map(([n, f]) => [
           n,
           f.serviceConfig.apply((s) => s?.service ?? serviceName(n)),
         ]),
       ),
-      datasetId: analytics.dataset.datasetId,
     },
-    { dependsOn: [vertexAgent] },
+    { dependsOn: [apis.ready] },
   );
 
   new Alerting(

@@ -1,10 +1,18 @@
 // Generation events into BigQuery: a dataset with expiring partitions, a log sink whose filter is
-// derived from the definition's log event, and views for success rate and latency per model and day.
+// derived from the definition's log event, the table it writes (created here, with a schema this
+// code owns, so it exists before anything reads it), and views for success rate and latency.
 
 import type { LogEventDefinition } from "@genai-platform/definition";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { latencyViewSql, successRateViewSql } from "../analytics-sql.ts";
+import {
+  LOG_TABLE,
+  latencyViewSql,
+  logTableSchema,
+  missingColumns,
+  PARTITION_COLUMN,
+  successRateViewSql,
+} from "../analytics-sql.ts";
 
 export interface AnalyticsArgs {
   /** Project of the dataset and the sink. */
@@ -28,13 +36,16 @@ export interface AnalyticsArgs {
 export class Analytics extends pulumi.ComponentResource {
   readonly dataset: gcp.bigquery.Dataset;
   readonly sink: gcp.logging.ProjectSink;
+  /** The table the sink writes (LOG_TABLE), created before the sink's first line. */
+  readonly logTable: gcp.bigquery.Table;
 
   constructor(name: string, args: AnalyticsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("genai-platform:infra:Analytics", name, {}, opts);
     const normalized = normalizeAnalyticsArgs(args);
     this.dataset = createDataset(this, name, normalized);
-    this.sink = createSink(this, name, normalized, this.dataset);
-    createViews(this, name, normalized, this.dataset, this.sink);
+    this.logTable = createLogTable(this, name, normalized, this.dataset);
+    this.sink = createSink(this, name, normalized, this.dataset, this.logTable);
+    createViews(this, name, normalized, this.dataset, this.logTable);
     this.registerOutputs({ dataset: this.dataset.datasetId, writerIdentity: this.sink.writerIdentity });
   }
 }
@@ -74,11 +85,44 @@ function createDataset(parent: pulumi.Resource, prefix: string, args: Normalized
   );
 }
 
+/**
+ * The sink creates its table on the first exported line, too late for views declared in the same
+ * `up` (https://cloud.google.com/logging/docs/export/bigquery: tables appear after the first
+ * matching entry). Created here instead, under the name the sink uses, partitioned by day on
+ * `timestamp` as the sink's own partitioned tables are, with the partition expiry of the dataset.
+ */
+function createLogTable(
+  parent: pulumi.Resource,
+  prefix: string,
+  args: Normalized,
+  dataset: gcp.bigquery.Dataset,
+): gcp.bigquery.Table {
+  return new gcp.bigquery.Table(
+    `${prefix}-log-table`,
+    {
+      project: args.project,
+      datasetId: dataset.datasetId,
+      tableId: LOG_TABLE,
+      description: `Cloud Run stdout lines routed by the generation-events sink (${args.event.eventType}).`,
+      timePartitioning: {
+        type: "DAY",
+        field: PARTITION_COLUMN,
+        expirationMs: args.partitionExpirationDays * 86_400_000,
+      },
+      schema: JSON.stringify(logTableSchema(args.event)),
+      deletionProtection: args.deletionProtection,
+      labels: args.labels,
+    },
+    { parent },
+  );
+}
+
 function createSink(
   parent: pulumi.Resource,
   prefix: string,
   args: Normalized,
   dataset: gcp.bigquery.Dataset,
+  table: gcp.bigquery.Table,
 ): gcp.logging.ProjectSink {
   return new gcp.logging.ProjectSink(
     `${prefix}-sink`,
@@ -91,25 +135,29 @@ function createSink(
       uniqueWriterIdentity: true,
       bigqueryOptions: { usePartitionedTables: true },
     },
-    { parent },
+    { parent, dependsOn: [table] },
   );
 }
 
-/**
- * The views read the table the sink creates on its first exported line; on a brand-new project
- * they can only be created after the first generation event has been routed.
- */
+/** Views over the owned table; a view reading a column the owned schema lacks stops the preview. */
 function createViews(
   parent: pulumi.Resource,
   prefix: string,
   args: Normalized,
   dataset: gcp.bigquery.Dataset,
-  sink: gcp.logging.ProjectSink,
+  table: gcp.bigquery.Table,
 ): void {
   const views = {
     generation_success_rate_daily: successRateViewSql(args.project, args.datasetId, args.event),
     generation_latency_daily: latencyViewSql(args.project, args.datasetId, args.event),
   };
+  const schema = logTableSchema(args.event);
+  for (const [tableId, query] of Object.entries(views)) {
+    const missing = missingColumns(query, schema);
+    if (missing.length > 0) {
+      throw new Error(`Analytics: view ${tableId} reads ${missing.join(", ")}, which ${LOG_TABLE} does not have`);
+    }
+  }
   for (const [tableId, query] of Object.entries(views)) {
     new gcp.bigquery.Table(
       `${prefix}-${tableId.replace(/_/g, "-")}`,
@@ -121,7 +169,7 @@ function createViews(
         deletionProtection: false,
         labels: args.labels,
       },
-      { parent, dependsOn: [sink] },
+      { parent, dependsOn: [table] },
     );
   }
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { RulesRelease } from "../dynamic/rules-release.ts";
 import type { Platform } from "../labels.ts";
 
 export interface FirestoreArgs {
@@ -16,11 +17,15 @@ export interface FirestoreArgs {
   rulesPath: string;
   /** Delete protection, point-in-time recovery and abandon-on-destroy (prod). Default: false. */
   deletionProtection?: boolean;
+  /** Quota project for the Firebase Rules API under user credentials (`gcp:billingProject`). */
+  quotaProject: string;
 }
 
 export class Firestore extends pulumi.ComponentResource {
   readonly database: gcp.firestore.Database;
   readonly ruleset: gcp.firebaserules.Ruleset;
+  /** The `cloud.firestore` release, pointed at `ruleset`. */
+  readonly release: RulesRelease;
 
   constructor(name: string, args: FirestoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("genai-platform:infra:Firestore", name, {}, opts);
@@ -28,7 +33,7 @@ export class Firestore extends pulumi.ComponentResource {
     this.database = createDatabase(this, name, normalized);
     createIndexes(this, name, normalized, this.database);
     createTtlPolicies(this, name, normalized, this.database);
-    this.ruleset = createRules(this, name, normalized, this.database);
+    [this.ruleset, this.release] = createRules(this, name, normalized, this.database);
     this.registerOutputs({ database: this.database.name, ruleset: this.ruleset.name });
   }
 }
@@ -105,22 +110,25 @@ function createRules(
   prefix: string,
   args: Normalized,
   db: gcp.firestore.Database,
-): gcp.firebaserules.Ruleset {
+): [gcp.firebaserules.Ruleset, RulesRelease] {
   const ruleset = new gcp.firebaserules.Ruleset(
     `${prefix}-rules`,
     { project: args.project, source: { files: [{ name: "firestore.rules", content: args.rules }] } },
     { parent, dependsOn: [db] },
   );
-  // `cloud.firestore` is the release the (default) database enforces.
-  new gcp.firebaserules.Release(
+  // `cloud.firestore` is the release the (default) database enforces. The provider's Release
+  // refuses one that already exists ("Resource already exists - apply blocked by lifecycle
+  // params", https://github.com/hashicorp/terraform-provider-google/issues/20917) and replaces it
+  // on every ruleset change (ruleset_name is ForceNew); this one upserts and updates in place.
+  const release = new RulesRelease(
     `${prefix}-rules-release`,
     {
       project: args.project,
-      name: "cloud.firestore",
       // The provider's ruleset `name` is the bare id, as in its documented example.
       rulesetName: pulumi.interpolate`projects/${args.project}/rulesets/${ruleset.name}`,
+      quotaProject: args.quotaProject,
     },
-    { parent },
+    { parent, dependsOn: [db] },
   );
-  return ruleset;
+  return [ruleset, release];
 }

@@ -18,6 +18,8 @@ export interface IamGrantsArgs {
   project: string;
   /** Region of the queues and Cloud Run services. */
   region: string;
+  /** Project number (for the Google-created `gcf-v2-sources-<number>-<region>` bucket). */
+  projectNumber: pulumi.Input<string>;
   /** The grants to create (see `planGrants`). */
   grants: readonly Grant[];
   /** Runtime identity per function name. */
@@ -42,6 +44,11 @@ export interface IamGrantsArgs {
   runServices: Readonly<Record<string, pulumi.Input<string>>>;
   /** Analytics dataset id. */
   datasetId: pulumi.Input<string>;
+  /**
+   * Prefix of the member resources' names. Default: the component's name. Two components sharing
+   * one prefix keep their members' URNs (the parent's type is part of a URN, not its name).
+   */
+  memberPrefix?: string;
 }
 
 export class IamGrants extends pulumi.ComponentResource {
@@ -51,7 +58,8 @@ export class IamGrants extends pulumi.ComponentResource {
   constructor(name: string, args: IamGrantsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("genai-platform:infra:IamGrants", name, {}, opts);
     const normalized = normalizeIamGrantsArgs(args);
-    this.members = normalized.grants.map((grant) => createMember(this, name, normalized, grant));
+    const prefix = normalized.memberPrefix ?? name;
+    this.members = normalized.grants.map((grant) => createMember(this, prefix, normalized, grant));
     this.registerOutputs({ count: this.members.length });
   }
 }
@@ -98,6 +106,20 @@ function memberOf(args: Normalized, principal: Principal): pulumi.Input<string> 
   }
 }
 
+/**
+ * Gen 2 stores function code in `gcf-v2-sources-PROJECT_NUMBER-REGION`:
+ * https://cloud.google.com/functions/docs/building
+ * Storage resource names in conditions are `projects/_/buckets/B/objects/O`:
+ * https://cloud.google.com/iam/docs/conditions-resource-attributes#resource-name
+ */
+function functionSourcesCondition(args: Normalized) {
+  return {
+    title: "gcf-v2-sources only",
+    description: "The bucket Cloud Functions (2nd gen) copies sources into and Cloud Build fetches from.",
+    expression: pulumi.interpolate`resource.name.startsWith("projects/_/buckets/gcf-v2-sources-${args.projectNumber}-${args.region}")`,
+  };
+}
+
 function lookup<T>(map: Readonly<Record<string, T>>, key: string, what: string): T {
   const value = map[key];
   if (value === undefined) throw new Error(`IamGrants: unknown ${what} "${key}"`);
@@ -117,6 +139,12 @@ function createMember(parent: pulumi.Resource, prefix: string, args: Normalized,
       return new gcp.storage.BucketIAMMember(name, { bucket: args.mediaBucket, role, member }, opts);
     case "sourceBucket":
       return new gcp.storage.BucketIAMMember(name, { bucket: args.sourceBucket, role, member }, opts);
+    case "functionSourcesBucket":
+      return new gcp.projects.IAMMember(
+        name,
+        { project: args.project, role, member, condition: functionSourcesCondition(args) },
+        opts,
+      );
     case "imageRepository":
       return new gcp.artifactregistry.RepositoryIamMember(
         name,

@@ -37,6 +37,7 @@ interface RegisterRequest {
   getParent(): string;
   getCustom(): boolean;
   getObject(): unknown;
+  getDependenciesList(): string[];
 }
 
 /** Wraps the mock monitor so each registration is recorded with its URN and parent. */
@@ -47,11 +48,13 @@ function recordRegistrations(recorded: RecordedResource[]): void {
     register(req, (err: unknown, res?: { getUrn(): string }) => {
       if (!err && res && !req.getType().startsWith("pulumi:providers:")) {
         const inputs = pulumi.runtime.deserializeProperties(req.getObject() as any) as Record<string, unknown>;
+        const dependsOn = [...new Set(req.getDependenciesList())].sort();
         recorded.push({
           urn: res.getUrn(),
           type: req.getType(),
           name: req.getName(),
           ...(req.getParent() ? { parent: req.getParent() } : {}),
+          ...(dependsOn.length > 0 ? { dependsOn } : {}),
           inputs,
         });
       }

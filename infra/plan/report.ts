@@ -23,7 +23,7 @@ export function grantTarget(r: SnapshotResource): string {
   const i = r.inputs as Record<string, any>;
   switch (r.type) {
     case "gcp:projects/iAMMember:IAMMember":
-      return `project ${i.project}`;
+      return i.condition?.title ? `project ${i.project} (if ${i.condition.title})` : `project ${i.project}`;
     case "gcp:storage/bucketIAMMember:BucketIAMMember":
       return `bucket ${i.bucket}`;
     case "gcp:cloudtasks/queueIamMember:QueueIamMember":

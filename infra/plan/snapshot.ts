@@ -39,7 +39,17 @@ export interface RecordedResource {
   type: string;
   name: string;
   parent?: string;
+  dependsOn?: string[];
   inputs: Record<string, unknown>;
+}
+
+/** Dynamic resources carry their serialized provider as an input: code, not desired state. */
+const DYNAMIC_PROVIDER_KEY = "__provider";
+export const DYNAMIC_PROVIDER_PLACEHOLDER = "[in-process provider]";
+
+function withoutProviderCode(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  if (!type.startsWith("pulumi-nodejs:dynamic") || !(DYNAMIC_PROVIDER_KEY in inputs)) return inputs;
+  return { ...inputs, [DYNAMIC_PROVIDER_KEY]: DYNAMIC_PROVIDER_PLACEHOLDER };
 }
 
 /** Snapshot resources in URN order, so two runs of the same program print the same file. */
@@ -53,7 +63,8 @@ export async function toSnapshotResources(
       type: r.type,
       name: r.name,
       ...(r.parent ? { parent: r.parent } : {}),
-      inputs: (await plainValue(r.inputs, root)) as Record<string, unknown>,
+      ...(r.dependsOn ? { dependsOn: r.dependsOn } : {}),
+      inputs: (await plainValue(withoutProviderCode(r.type, r.inputs), root)) as Record<string, unknown>,
     })),
   );
   return resources.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));

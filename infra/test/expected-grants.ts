@@ -50,6 +50,7 @@ export const EXPECTED_GRANTS = [
 
   "fn-builder roles/logging.logWriter project",
   "fn-builder roles/storage.objectViewer bucket:SOURCE",
+  'fn-builder roles/storage.objectViewer project if resource.name.startsWith("projects/_/buckets/gcf-v2-sources-NUMBER-REGION")',
   "fn-builder roles/artifactregistry.writer repository:function-images",
 
   "vertex-ai-service-agent roles/storage.objectCreator bucket:MEDIA",
@@ -65,6 +66,9 @@ function shortMember(member: string, project: string): string {
 
 interface Names {
   project: string;
+  /** Project number and region, shown as NUMBER and REGION in conditions. */
+  number: string;
+  region: string;
   media: string;
   source: string;
   dataset: string;
@@ -73,8 +77,10 @@ interface Names {
 function shortTarget(r: TestResource, { project, media, source, dataset }: Names): string {
   const i = r.inputs;
   switch (r.type) {
-    case TYPES.projectMember:
-      return i.project === project ? "project" : `project:${i.project}`;
+    case TYPES.projectMember: {
+      const where = i.project === project ? "project" : `project:${i.project}`;
+      return i.condition ? `${where} if ${i.condition.expression}` : where;
+    }
     case TYPES.bucketMember:
       return `bucket:${i.bucket === media ? "MEDIA" : i.bucket === source ? "SOURCE" : i.bucket}`;
     case TYPES.queueMember:
@@ -94,7 +100,10 @@ function shortTarget(r: TestResource, { project, media, source, dataset }: Names
 
 /** The recorded grants as table rows, comparable with EXPECTED_GRANTS. */
 export function grantRows(members: readonly TestResource[], names: Names): string[] {
-  return members.map(
-    (m) => `${shortMember(String(m.inputs.member), names.project)} ${m.inputs.role} ${shortTarget(m, names)}`,
+  return members.map((m) =>
+    `${shortMember(String(m.inputs.member), names.project)} ${m.inputs.role} ${shortTarget(m, names)}`.replaceAll(
+      `-${names.number}-${names.region}`,
+      "-NUMBER-REGION",
+    ),
   );
 }

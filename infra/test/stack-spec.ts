@@ -11,6 +11,8 @@ import {
 import { predictedFunctionUrl } from "@genai-platform/definition/function-env";
 import { loadRuntimeConfig } from "@genai-platform/definition/runtime-config";
 import { beforeAll, describe, expect, it } from "vitest";
+import { LOG_TABLE, logTableSchema } from "../analytics-sql.ts";
+import { DEFAULT_PROPAGATION_SECONDS } from "../dynamic/propagation-wait.ts";
 import { PROJECT_LEVEL_ROLES } from "../grants.ts";
 import type { Program } from "../plan/evaluate.ts";
 import { MOCK_PROJECT_NUMBER } from "../plan/mocks.ts";
@@ -61,7 +63,7 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
           .sort(),
       );
       s.findResource(TYPES.ruleset, "firestore-rules");
-      expect(s.findResource(TYPES.release, "firestore-rules-release").inputs.name).toBe("cloud.firestore");
+      expect(s.findResource(TYPES.release, "firestore-rules-release").inputs.release).toBe("cloud.firestore");
       s.findResource(TYPES.dataset, "analytics-dataset");
       s.findResource(TYPES.sink, "analytics-sink");
       s.findResource(TYPES.table, "analytics-generation-success-rate-daily");
@@ -77,6 +79,8 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
         media: `${project}-media`,
         source: `${project}-fn-source`,
         dataset: "genai_analytics",
+        number: MOCK_PROJECT_NUMBER,
+        region: s.config["gcp:region"]!,
       });
       expect([...rows].sort()).toEqual([...EXPECTED_GRANTS].sort());
     });
@@ -123,18 +127,24 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
     });
 
     it("binds project-level roles only from the justified list, and everything else on its resource", () => {
-      const projectRoles = members()
-        .filter((m) => m.type === TYPES.projectMember)
-        .map((m) => m.inputs.role);
+      const builder = `serviceAccount:${email("fn-builder")}`;
+      const gcfSources = `resource.name.startsWith("projects/_/buckets/gcf-v2-sources-${MOCK_PROJECT_NUMBER}-${s.config["gcp:region"]}")`;
+      const onProject = members().filter((m) => m.type === TYPES.projectMember);
+      const conditioned = onProject.filter((m) => m.inputs.condition !== undefined);
+      // The one exception: the bucket Gen 2 builds fetch from exists only after the first deploy.
+      expect(conditioned.map((m) => [m.inputs.member, m.inputs.role, m.inputs.condition.expression])).toEqual([
+        [builder, "roles/storage.objectViewer", gcfSources],
+      ]);
+      const projectRoles = onProject.filter((m) => m.inputs.condition === undefined).map((m) => m.inputs.role);
       expect(projectRoles.length).toBeGreaterThan(0);
       for (const role of projectRoles) expect(Object.keys(PROJECT_LEVEL_ROLES)).toContain(role);
       for (const m of members().filter((m) => m.inputs.role === "roles/cloudtasks.enqueuer")) {
         expect(m.type).toBe(TYPES.queueMember);
       }
       for (const m of members().filter((m) => String(m.inputs.role).startsWith("roles/storage."))) {
+        if (m.inputs.condition !== undefined) continue;
         expect(m.type).toBe(TYPES.bucketMember);
-        const builder = m.inputs.member === `serviceAccount:${email("fn-builder")}`;
-        expect(m.inputs.bucket).toBe(builder ? `${project}-fn-source` : `${project}-media`);
+        expect(m.inputs.bucket).toBe(m.inputs.member === builder ? `${project}-fn-source` : `${project}-media`);
       }
     });
 
@@ -168,6 +178,61 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
       expect(writer.map((m) => [m.type, m.inputs.role, m.inputs.datasetId])).toEqual([
         [TYPES.datasetMember, "roles/bigquery.dataEditor", "genai_analytics"],
       ]);
+    });
+
+    it("builds functions only after every grant they need exists and has had time to propagate", () => {
+      const wait = s.findResource(TYPES.wait, "iam-propagation");
+      const grants = s.findResource(TYPES.grants, "iam");
+      expect(wait.inputs.seconds).toBe(
+        Number(s.config["genai-platform:iamPropagationSeconds"] ?? DEFAULT_PROPAGATION_SECONDS),
+      );
+      const beforeFunctions = members().filter((m) => m.parent === grants.urn);
+      expect(beforeFunctions.length).toBeGreaterThan(30);
+      for (const m of beforeFunctions) expect(wait.dependsOn).toContain(m.urn);
+      expect([...wait.inputs.triggers].sort()).toEqual(beforeFunctions.map((m) => m.urn).sort());
+      expect(beforeFunctions.filter((m) => m.type === TYPES.runMember)).toEqual([]);
+      const builderSources = beforeFunctions.filter((m) => m.inputs.condition !== undefined);
+      expect(builderSources).toHaveLength(1);
+      expect(s.findResource(TYPES.functions, "functions").dependsOn).toEqual([wait.urn]);
+    });
+
+    it("creates everything after the APIs are enabled and have settled, and never disables an API", () => {
+      const ready = s.findResource(TYPES.wait, "apis-propagation");
+      expect(ready.dependsOn?.length).toBe(s.all(TYPES.service).length);
+      for (const component of ["Identities", "Queues", "Storage", "Firestore", "Analytics", "Alerting"]) {
+        const found = s.resources.filter((r) => r.type === `genai-platform:infra:${component}`);
+        expect(found, component).toHaveLength(1);
+        expect(found[0]!.dependsOn, component).toContain(ready.urn);
+      }
+      for (const service of s.all(TYPES.service)) expect(service.inputs.disableOnDestroy).toBe(false);
+    });
+
+    it("publishes the rules by upserting the cloud.firestore release, billed to the stack's quota project", () => {
+      const release = s.findResource(TYPES.release, "firestore-rules-release");
+      const ruleset = s.findResource(TYPES.ruleset, "firestore-rules");
+      expect(release.inputs.quotaProject).toBe(s.config["gcp:billingProject"]);
+      expect(release.inputs.rulesetName).toMatch(new RegExp(`^projects/${project}/rulesets/[0-9a-f]+$`));
+      expect(release.inputs.__provider).toBe("[in-process provider]");
+      expect(release.dependsOn).toContain(s.findResource(TYPES.database, "firestore-database").urn);
+      expect(ruleset.dependsOn).toContain(s.findResource(TYPES.database, "firestore-database").urn);
+      expect(s.config["gcp:userProjectOverride"]).toBe("true");
+    });
+
+    it("creates the sink's table with the owned schema, partitioned on timestamp, before the sink and the views", () => {
+      const table = s.findResource(TYPES.table, "analytics-log-table");
+      expect(table.inputs.tableId).toBe(LOG_TABLE);
+      expect(JSON.parse(table.inputs.schema)).toEqual(logTableSchema(platform.generationEvent));
+      expect(table.inputs.timePartitioning).toEqual({
+        type: "DAY",
+        field: "timestamp",
+        expirationMs: Number(s.config["genai-platform:logTableExpirationDays"]) * 86_400_000,
+      });
+      expect(s.findResource(TYPES.sink, "analytics-sink").dependsOn).toContain(table.urn);
+      for (const view of ["analytics-generation-success-rate-daily", "analytics-generation-latency-daily"]) {
+        const { inputs, dependsOn } = s.findResource(TYPES.table, view);
+        expect(inputs.view.query).toContain(`.${LOG_TABLE}\``);
+        expect(dependsOn).toContain(table.urn);
+      }
     });
 
     it.each(platform.queues.map((q) => [q.name, q]))(

@@ -23,6 +23,7 @@ import { gcpIamGrantNoPrimitiveRoles } from "./policies/gcp-iam-grant-no-primiti
 import { gcpIamGrantNoPublicPrincipals } from "./policies/gcp-iam-grant-no-public-principals.ts";
 import { gcpIamProjectFunctionRolesAllowList } from "./policies/gcp-iam-project-function-roles-allow-list.ts";
 import { gcpIamProjectNoImpersonationRoles } from "./policies/gcp-iam-project-no-impersonation-roles.ts";
+import { gcpIamProjectStorageRolesBucketConditioned } from "./policies/gcp-iam-project-storage-roles-bucket-conditioned.ts";
 import { gcpIamServiceaccountNoUserManagedKeys } from "./policies/gcp-iam-serviceaccount-no-user-managed-keys.ts";
 import { gcpLoggingSinkUniqueWriterIdentity } from "./policies/gcp-logging-sink-unique-writer-identity.ts";
 import { gcpStorageBucketLifecycleRule } from "./policies/gcp-storage-bucket-lifecycle-rule.ts";
@@ -40,6 +41,7 @@ export const policies: readonly PackPolicy[] = [
   gcpStorageHmackeyDisallowed,
   gcpIamProjectNoImpersonationRoles,
   gcpIamProjectFunctionRolesAllowList,
+  gcpIamProjectStorageRolesBucketConditioned,
   gcpCloudfunctionsFunctionNoDefaultServiceAccount,
   gcpCloudfunctionsFunctionUniqueServiceAccount,
   gcpLoggingSinkUniqueWriterIdentity,

@@ -8,6 +8,8 @@ export interface SnapshotResource {
   name: string;
   /** URN of the parent component, if any. */
   parent?: string;
+  /** URNs of the resources it explicitly waits for (`dependsOn`), if any. */
+  dependsOn?: string[];
   /** Resolved resource arguments. */
   inputs: Record<string, unknown>;
 }

@@ -171,12 +171,17 @@ export function parseStackConfig(
   };
 }
 
-/** Reads and validates the current stack's config (all of it, to catch unknown keys) from the Pulumi runtime. */
-export function loadStackConfig(): StackConfig {
+/** Fully qualified config (as Pulumi holds it) keyed the way `parseStackConfig` takes it. */
+export function fromQualified(config: Readonly<Record<string, string>>): Record<string, string> {
   const raw: Record<string, string> = {};
-  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+  for (const [key, value] of Object.entries(config)) {
     const own = key.startsWith(`${PROJECT_NAMESPACE}:`);
     raw[own ? key.slice(PROJECT_NAMESPACE.length + 1) : key] = value;
   }
-  return parseStackConfig(raw, { file: stackFileName(pulumi.getStack()) });
+  return raw;
+}
+
+/** Reads and validates the current stack's config (all of it, to catch unknown keys) from the Pulumi runtime. */
+export function loadStackConfig(): StackConfig {
+  return parseStackConfig(fromQualified(pulumi.runtime.allConfig()), { file: stackFileName(pulumi.getStack()) });
 }

@@ -1,25 +1,21 @@
-// Plain-text verdict of the pack: one block per violation (policy, level, resource, message), mandatory first.
+// The pack's verdict as a table (policy, level, resource, message), mandatory first: the same form
+// in the offline plan and in `policy:check`. Messages wrap so the table fits a PR comment.
 import type { Violation } from "./snapshot.ts";
+import { table } from "./table.ts";
 
 const ORDER = { mandatory: 0, advisory: 1, disabled: 2 } as const;
 
-/** `urn:pulumi:dev::proj::gcp:storage/bucket:Bucket::media` -> `gcp:storage/bucket:Bucket::media`. */
-export function shortUrn(urn: string): string {
-  const parts = urn.split("::");
-  if (parts.length < 4) return urn;
-  const type = parts[2]!.split("$").at(-1)!;
-  return `${type}::${parts.slice(3).join("::")}`;
-}
+/** `urn:pulumi:dev::proj::gcp:storage/bucket:Bucket::media` -> `media`. */
+export const resourceName = (urn: string) => urn.split("::").pop() ?? urn;
 
-export function renderVerdict(violations: readonly Violation[]): string {
-  if (violations.length === 0) return "Policy pack: no violations.";
-  const sorted = [...violations].sort(
-    (a, b) => ORDER[a.level] - ORDER[b.level] || a.policy.localeCompare(b.policy) || a.urn.localeCompare(b.urn),
-  );
+export function renderViolations(violations: readonly Violation[]): string {
+  if (violations.length === 0) return "Policy violations: none";
   const mandatory = violations.filter((v) => v.level === "mandatory").length;
-  const lines = [`Policy pack: ${mandatory} mandatory, ${violations.length - mandatory} advisory violation(s).`];
-  for (const v of sorted) {
-    lines.push(`  [${v.level}] ${v.policy}`, `    resource: ${shortUrn(v.urn)}`, `    ${v.message}`);
-  }
-  return lines.join("\n");
+  const rows = [...violations]
+    .sort((a, b) => ORDER[a.level] - ORDER[b.level] || a.policy.localeCompare(b.policy) || a.urn.localeCompare(b.urn))
+    .map((v) => [v.policy, v.level, resourceName(v.urn), v.message]);
+  return [
+    `Policy violations (${violations.length}: ${mandatory} mandatory, ${violations.length - mandatory} advisory)`,
+    table(["policy", "level", "resource", "message"], rows, { wrap: { message: 72 }, width: 120 }),
+  ].join("\n");
 }

@@ -9,6 +9,12 @@ import type {
 } from "@pulumi/policy";
 import { z } from "zod";
 
+/**
+ * Where a message points for the value to change. The engine runs the pack with whichever file
+ * `--policy-pack-config` names; the offline evaluator puts the real path in its place.
+ */
+export const PACK_CONFIG = "policies/<stack>.json";
+
 /** Config schemas are strict objects: a misspelt key is an error, not a silently ignored cap. */
 export type ConfigSchema = z.ZodObject;
 

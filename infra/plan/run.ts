@@ -1,9 +1,10 @@
 // The offline plan from arguments to exit code: read the earlier snapshot and the stack's config
 // first (so a bad file or key fails before any work), evaluate the stack under mocks, judge it with
 // the policy pack, print the tables, and optionally write a snapshot and diff against an earlier one.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { platform } from "@genai-platform/definition";
+import { readSnapshot, SnapshotFileError } from "@genai-platform/policies/check.ts";
 import { renderViolations } from "@genai-platform/policies/report.ts";
 import type { Snapshot, Violation } from "@genai-platform/policies/snapshot.ts";
 import { fromQualified, parseStackConfig, stackFileName } from "../config.ts";
@@ -38,24 +39,14 @@ export class PlanInputError extends Error {
   override name = "PlanInputError";
 }
 
-/** Reads a snapshot written by `--json`, or says plainly why it cannot. */
+/** Reads a snapshot written by `--json`, or says plainly why it cannot, naming the option. */
 export async function readSnapshotFile(path: string, option = "--diff"): Promise<Snapshot> {
-  let text: string;
   try {
-    text = await readFile(resolve(path), "utf8");
-  } catch {
-    throw new PlanInputError(`${option} ${path}: no such file`);
+    return await readSnapshot(path);
+  } catch (error) {
+    if (error instanceof SnapshotFileError) throw new PlanInputError(`${option} ${error.message}`);
+    throw error;
   }
-  let parsed: Partial<Snapshot>;
-  try {
-    parsed = JSON.parse(text) as Partial<Snapshot>;
-  } catch {
-    throw new PlanInputError(`${option} ${path}: not JSON (write one with --json)`);
-  }
-  if (!parsed || !Array.isArray(parsed.resources)) {
-    throw new PlanInputError(`${option} ${path}: not a plan snapshot (no "resources" list; write one with --json)`);
-  }
-  return { stack: parsed.stack ?? "", resources: parsed.resources, violations: parsed.violations ?? [] };
 }
 
 /** Returns the exit code: 0, or 1 when a mandatory policy is violated. */

@@ -34,76 +34,67 @@ describe("parseStackConfig", () => {
     expect(config.tierLimits).toBeUndefined();
   });
 
+  const problem = (change: Record<string, string | undefined>) => {
+    try {
+      parseStackConfig({ ...valid, ...change }, { file: "Pulumi.dev.yaml" });
+    } catch (error) {
+      expect(error).toBeInstanceOf(StackConfigError);
+      return (error as Error).message;
+    }
+    return "(accepted)";
+  };
+
   it.each([
-    ["a missing required key", { alertEmail: undefined }, "genai-platform:alertEmail: is required"],
-    ["a missing gcp key", { "gcp:project": undefined }, "gcp:project: is required"],
-    ["a zero retention", { mediaRetentionDays: "0" }, "genai-platform:mediaRetentionDays: must be a positive integer"],
+    ["a missing required key", { alertEmail: undefined }],
+    ["a missing gcp key", { "gcp:project": undefined }],
+    ["a misspelt key", { mediaRetentionDays: undefined, mediaRetentionDay: "7" }],
+    ["an unknown key with no near match", { colour: "blue" }],
+    ["a zero retention", { mediaRetentionDays: "0" }],
+    ["a fractional retention", { mediaRetentionDays: "1.5" }],
+    ["a string where a number belongs", { logTableExpirationDays: '"30"' }],
+    ["words where a number belongs", { logTableExpirationDays: "thirty" }],
+    ["unparseable JSON", { webOrigins: "[not json" }],
+    ["an unknown environment", { environment: "staging" }],
+    ["an origin that is not a URL", { webOrigins: '["https://ok.example", "example.com"]' }],
+    ["an empty origin list", { webOrigins: "[]" }],
+    ["a bad address", { alertEmail: "nobody" }],
+    ["a TTL over an hour", { signedUrlTtlSeconds: "7200" }],
+    ["a non-boolean protection flag", { deletionProtection: '"yes"' }],
+    ["an uppercase region", { "gcp:region": "EUROPE-WEST1" }],
+    ["a region the program does not support", { "gcp:region": "mars-north1" }],
+    ["a lowercase BigQuery multi-region", { datasetLocation: "eu" }],
+    ["a Firestore location typo", { firestoreLocation: "eur4" }],
+    ["user project override left out", { "gcp:userProjectOverride": undefined }],
+    ["user project override turned off", { "gcp:userProjectOverride": "false" }],
+    ["no billing project", { "gcp:billingProject": undefined }],
+    ["a billing project that is not a project id", { "gcp:billingProject": "My Project" }],
+    ["a negative propagation wait", { iamPropagationSeconds: "-5" }],
     [
-      "a fractional retention",
-      { mediaRetentionDays: "1.5" },
-      "genai-platform:mediaRetentionDays: must be a positive integer",
+      "a Vertex AI location the program does not support",
+      { models: JSON.stringify({ image: { location: "moon-1" } }) },
     ],
-    [
-      "a string where a number belongs",
-      { logTableExpirationDays: '"30"' },
-      "genai-platform:logTableExpirationDays: must be a positive integer",
-    ],
-    ["unparseable JSON", { webOrigins: "[not json" }, "genai-platform:webOrigins: is not valid JSON"],
-    ["an unknown environment", { environment: "staging" }, "genai-platform:environment: must be `dev` or `prod`"],
-    [
-      "an origin that is not a URL",
-      { webOrigins: '["example.com"]' },
-      "genai-platform:webOrigins: 0 must be an http(s) origin",
-    ],
-    ["an empty origin list", { webOrigins: "[]" }, "genai-platform:webOrigins: must list at least one origin"],
-    ["a bad address", { alertEmail: "nobody" }, "genai-platform:alertEmail: must be an email address"],
-    [
-      "a TTL over an hour",
-      { signedUrlTtlSeconds: "7200" },
-      "genai-platform:signedUrlTtlSeconds: must be an integer from 60 to 3600",
-    ],
-    [
-      "a non-boolean protection flag",
-      { deletionProtection: '"yes"' },
-      "genai-platform:deletionProtection: must be true or false",
-    ],
-    [
-      "user project override left out",
-      { "gcp:userProjectOverride": undefined },
-      "gcp:userProjectOverride: is required: the Firebase APIs need a quota project with user credentials",
-    ],
-    [
-      "user project override turned off",
-      { "gcp:userProjectOverride": "false" },
-      "gcp:userProjectOverride: must be true: the Firebase APIs need a quota project",
-    ],
-    [
-      "no billing project",
-      { "gcp:billingProject": undefined },
-      "gcp:billingProject: is required: the Firebase APIs need a quota project",
-    ],
-    [
-      "a billing project that is not a project id",
-      { "gcp:billingProject": "My Project" },
-      "gcp:billingProject: must be a Google Cloud project id",
-    ],
-    [
-      "a negative propagation wait",
-      { iamPropagationSeconds: "-5" },
-      "genai-platform:iamPropagationSeconds: must be an integer from 0 to 900",
-    ],
-    ["an uppercase region", { "gcp:region": "EUROPE-WEST1" }, "gcp:region: must be a lowercase location id"],
     [
       "Pro below Free",
       {
         tierLimits: JSON.stringify({ free: { image: 10, video: 1, agent: 5 }, pro: { image: 5, video: 1, agent: 5 } }),
       },
-      "genai-platform:tierLimits: pro.image (5) must be at least free.image (10)",
     ],
-  ])("rejects %s with an error naming the key", (_, change, message) => {
-    const raw = { ...valid, ...change };
-    expect(() => parseStackConfig(raw)).toThrow(StackConfigError);
-    expect(() => parseStackConfig(raw)).toThrow(message);
+    [
+      "a misspelt nested key and a string limit",
+      {
+        tierLimits: JSON.stringify({
+          free: { image: 10, video: 1, agent: 5, imgae: 3 },
+          pro: { image: "50", video: 1, agent: 5 },
+        }),
+      },
+    ],
+    ["several problems at once", { mediaRetentionDays: "-1", alertEmail: "x", environment: "qa" }],
+  ])("explains %s, naming the file, the key and the value", (_, change) => {
+    expect(problem(change)).toMatchSnapshot();
+  });
+
+  it("ignores other providers' keys", () => {
+    expect(problem({ "gcp:zone": "europe-west1-b", "random:seed": "1" })).toBe("(accepted)");
   });
 
   it("takes the stack's tier limits when given", () => {
@@ -117,6 +108,7 @@ describe("parseStackConfig", () => {
       expect.unreachable();
     } catch (error) {
       expect((error as StackConfigError).key).toBe("genai-platform:datasetLocation");
+      expect((error as StackConfigError).file).toBe("stack config");
     }
   });
 

@@ -1,5 +1,5 @@
 // The stack's configuration, read from Pulumi config and validated with zod before any resource
-// exists: a bad or missing key stops the program with one error naming that key.
+// exists: bad, missing or unknown keys stop the program with one error naming the file and each key.
 
 import {
   type ModelChoices,
@@ -12,18 +12,30 @@ import {
 } from "@genai-platform/definition";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { type ConfigProblem, didYouMean, issueProblems, joinKey, plainMessage, unknownKeys } from "./config-errors.ts";
 import { DEFAULT_PROPAGATION_SECONDS } from "./dynamic/propagation-wait.ts";
+import { DATASET_LOCATIONS, FIRESTORE_LOCATIONS, FUNCTION_REGIONS, VERTEX_LOCATIONS } from "./locations.ts";
 
 /** Pulumi project name: the namespace of this program's own config keys. */
 export const PROJECT_NAMESPACE = "genai-platform";
 
 export class StackConfigError extends Error {
-  /** Fully qualified key, e.g. `genai-platform:mediaRetentionDays`. */
+  /** The stack file the values come from, e.g. `Pulumi.dev.yaml`. */
+  readonly file: string;
+  /** Fully qualified key of the first problem, e.g. `genai-platform:mediaRetentionDays`. */
   readonly key: string;
-  constructor(key: string, message: string) {
-    super(`${key}: ${message}`);
+  readonly problems: readonly ConfigProblem[];
+  constructor(file: string, problems: readonly ConfigProblem[]) {
+    const lines = problems.map((p) => `${p.key}: ${p.message}`);
+    super(
+      lines.length === 1
+        ? `${file}: ${lines[0]}`
+        : `${file} has ${lines.length} problems:\n${lines.map((l) => `  ${l}`).join("\n")}`,
+    );
     this.name = "StackConfigError";
-    this.key = key;
+    this.file = file;
+    this.key = problems[0]?.key ?? "(config)";
+    this.problems = problems;
   }
 }
 
@@ -36,8 +48,12 @@ const positiveInt = z
   .int("must be a positive integer")
   .positive("must be a positive integer");
 
-/** Google Cloud locations are lowercase words and digits joined by hyphens (`europe-west1`, `eur3`). */
-const location = text("must be a location").regex(/^[a-z]+[a-z0-9-]*$/, "must be a lowercase location id");
+/** One of the locations this program supports for a service (infra/locations.ts). */
+const location = (what: string, supported: readonly string[]) =>
+  text(`must be ${what}`).refine((value) => supported.includes(value), {
+    error: (issue) =>
+      `"${String(issue.input)}" is not ${what} this program supports (infra/locations.ts)${didYouMean(String(issue.input), supported)}`,
+  });
 
 /**
  * With user credentials (`gcloud auth application-default login`) the Firebase APIs refuse calls
@@ -54,7 +70,7 @@ const stackConfigSchema = z.object({
     /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
     "must be a Google Cloud project id",
   ),
-  "gcp:region": location,
+  "gcp:region": location("a Cloud Functions region", FUNCTION_REGIONS),
   "gcp:userProjectOverride": z.literal(true, {
     error: (issue) => `${issue.input === undefined ? "is required" : "must be true"}: ${QUOTA_PROJECT_HINT}`,
   }),
@@ -70,19 +86,22 @@ const stackConfigSchema = z.object({
         (["image", "video", "agent"] as const).map((kind) => [
           kind,
           z
-            .strictObject({ id: text("must be a model id").optional(), location: vertexLocationSchema.optional() })
+            .strictObject({
+              id: text("must be a model id").optional(),
+              location: location("a Vertex AI location", VERTEX_LOCATIONS).optional(),
+            })
             .optional(),
         ]),
       ),
     )
     .optional(),
-  firestoreLocation: location,
+  firestoreLocation: location("a Firestore location", FIRESTORE_LOCATIONS),
   webOrigins: z
     .array(z.url({ protocol: /^https?$/, error: "must be an http(s) origin" }), required("must be a list of origins"))
     .min(1, "must list at least one origin"),
   alertEmail: z.email(required("must be an email address")),
   mediaRetentionDays: positiveInt,
-  datasetLocation: text("must be a BigQuery location"),
+  datasetLocation: location("a BigQuery location", DATASET_LOCATIONS),
   logTableExpirationDays: positiveInt,
   signedUrlTtlSeconds: z
     .number("must be an integer from 60 to 3600")
@@ -99,19 +118,6 @@ const stackConfigSchema = z.object({
     .default(DEFAULT_PROPAGATION_SECONDS),
   tierLimits: tierLimitsSchema.optional(),
 });
-
-/** Keys whose values Pulumi hands over as JSON text (numbers, booleans, lists, objects). */
-const JSON_KEYS = new Set([
-  "gcp:userProjectOverride",
-  "iamPropagationSeconds",
-  "webOrigins",
-  "mediaRetentionDays",
-  "logTableExpirationDays",
-  "signedUrlTtlSeconds",
-  "deletionProtection",
-  "tierLimits",
-  "models",
-]);
 
 export const STACK_CONFIG_KEYS = Object.keys(stackConfigSchema.shape) as (keyof typeof stackConfigSchema.shape)[];
 
@@ -143,33 +149,67 @@ export function qualifiedKey(key: string): string {
 }
 
 /**
- * Validates raw config values (strings as Pulumi stores them, keyed by short or `gcp:` name).
+ * Pulumi hands every value over as a string, JSON for anything that is not a string in the YAML.
+ * Decoding by what the schema accepts keeps text that looks like JSON (`"123"`) as text where text
+ * belongs, and works for any key added to the schema.
+ */
+function decode(schema: z.ZodType, value: string): unknown {
+  if (schema.safeParse(value).success) return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Where the stack's values come from, for messages: `Pulumi.<stack>.yaml`. */
+export const stackFileName = (stack: string) => `Pulumi.${stack}.yaml`;
+
+/**
+ * Validates raw config values (strings as Pulumi stores them, keyed by short or `gcp:` name; keys of
+ * other providers are ignored). Every problem is reported at once, each naming the key and the value.
  * Pure, so tests can feed it bad values without a Pulumi runtime.
  */
-export function parseStackConfig(raw: Readonly<Record<string, string | undefined>>): StackConfig {
+export function parseStackConfig(
+  raw: Readonly<Record<string, string | undefined>>,
+  options: { file?: string } = {},
+): StackConfig {
+  const file = options.file ?? "stack config";
+  const shape: Record<string, z.ZodType> = stackConfigSchema.shape;
   const decoded: Record<string, unknown> = {};
-  for (const key of STACK_CONFIG_KEYS) {
-    const value = raw[key];
-    if (value === undefined || !JSON_KEYS.has(key)) {
-      decoded[key] = value;
-      continue;
-    }
-    try {
-      decoded[key] = JSON.parse(value);
-    } catch {
-      throw new StackConfigError(qualifiedKey(key), "is not valid JSON");
-    }
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === undefined || (key.includes(":") && !(key in shape))) continue;
+    decoded[key] = shape[key] ? decode(shape[key], value) : value;
   }
-  const parsed = stackConfigSchema.safeParse(decoded);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const [key, ...rest] = issue?.path ?? [];
-    const message = issue?.message ?? "is invalid";
-    const where = rest.length > 0 && !message.startsWith(rest.join(".")) ? `${rest.join(".")} ` : "";
-    throw new StackConfigError(qualifiedKey(String(key ?? "(config)")), `${where}${message}`);
-  }
+  const unknown = unknownKeys(stackConfigSchema, decoded);
+  const parsed = stackConfigSchema.safeParse(decoded, { error: plainMessage });
+  const qualify = (path: readonly PropertyKey[]) => joinKey(qualifiedKey(String(path[0])), path.slice(1));
+  // A misspelt key also leaves the key it meant missing: the suggestion already says so.
+  const meant = new Set(
+    unknown.flatMap((u) => (u.suggestion ? [qualify([...u.path.slice(0, -1), u.suggestion])] : [])),
+  );
+  const problems: ConfigProblem[] = [
+    ...unknown.map((u) => ({
+      key: qualify(u.path),
+      message: `unknown key${u.suggestion ? ` — did you mean ${u.suggestion}?` : ""}`,
+    })),
+    ...(parsed.success ? [] : issueProblems(parsed.error.issues, decoded))
+      .map((p) => {
+        // A check that words its own message with the nested path (`pro.image (5) must ...`) names the top key.
+        const own = p.path.length > 1 && p.message.startsWith(p.path.slice(1).join("."));
+        return {
+          key: qualify(p.path.length === 0 ? ["(config)"] : own ? p.path.slice(0, 1) : p.path),
+          message: p.message,
+        };
+      })
+      .filter((p) => !(meant.has(p.key) && p.message === "is required")),
+  ];
+  if (problems.length > 0 || !parsed.success) throw new StackConfigError(file, problems);
   const c = parsed.data;
-  const models = chosenModels(c.models as Partial<Record<keyof ModelChoices, Partial<ModelChoices["image"]>>>);
+  const { models, problems: modelProblems } = chosenModels(
+    c.models as Partial<Record<keyof ModelChoices, Partial<ModelChoices["image"]>>>,
+  );
+  if (modelProblems.length > 0) throw new StackConfigError(file, modelProblems);
   return {
     project: c["gcp:project"],
     region: c["gcp:region"],
@@ -193,9 +233,10 @@ export function parseStackConfig(raw: Readonly<Record<string, string | undefined
  * The definition's default models with the stack's overrides, checked against the models the
  * definition knows Google serves, and against the per-minute quota of the queues that call them.
  */
-function chosenModels(
-  overrides: Partial<Record<keyof ModelChoices, Partial<ModelChoices["image"]>>> = {},
-): ModelChoices {
+function chosenModels(overrides: Partial<Record<keyof ModelChoices, Partial<ModelChoices["image"]>>> = {}): {
+  models: ModelChoices;
+  problems: ConfigProblem[];
+} {
   const models = {} as ModelChoices;
   for (const kind of ["image", "video", "agent"] as const) {
     const override = overrides[kind] ?? {};
@@ -207,22 +248,27 @@ function chosenModels(
       location: override.location ?? (override.id ? (served ?? base.location) : base.location),
     };
   }
-  const issue = modelChoiceIssues(platform.models, models, "models")[0] ?? modelQuotaIssues(platform, models)[0];
-  if (issue) {
-    const [path, ...message] = issue.split(": ");
-    const key = path?.startsWith("models.") ? qualifiedKey(path) : qualifiedKey("models");
-    throw new StackConfigError(key, path?.startsWith("models.") ? message.join(": ") : issue);
-  }
-  return models;
+  const issues = [...modelChoiceIssues(platform.models, models, "models"), ...modelQuotaIssues(platform, models)];
+  const problems = issues.map((issue) => {
+    const [path = "", ...message] = issue.split(": ");
+    return path.startsWith("models.")
+      ? { key: qualifiedKey(path), message: message.join(": ") }
+      : { key: qualifiedKey("models"), message: issue };
+  });
+  return { models, problems };
 }
 
-/** Reads and validates the current stack's config from the Pulumi runtime. */
-export function loadStackConfig(): StackConfig {
-  const own = new pulumi.Config(PROJECT_NAMESPACE);
-  const gcp = new pulumi.Config("gcp");
-  const raw: Record<string, string | undefined> = {};
-  for (const key of STACK_CONFIG_KEYS) {
-    raw[key] = key.startsWith("gcp:") ? gcp.get(key.slice(4)) : own.get(key);
+/** Fully qualified config (as Pulumi holds it) keyed the way `parseStackConfig` takes it. */
+export function fromQualified(config: Readonly<Record<string, string>>): Record<string, string> {
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const own = key.startsWith(`${PROJECT_NAMESPACE}:`);
+    raw[own ? key.slice(PROJECT_NAMESPACE.length + 1) : key] = value;
   }
-  return parseStackConfig(raw);
+  return raw;
+}
+
+/** Reads and validates the current stack's config (all of it, to catch unknown keys) from the Pulumi runtime. */
+export function loadStackConfig(): StackConfig {
+  return parseStackConfig(fromQualified(pulumi.runtime.allConfig()), { file: stackFileName(pulumi.getStack()) });
 }

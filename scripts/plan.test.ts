@@ -41,19 +41,30 @@ describe("the offline plan", () => {
     for (const heading of ["Resources by type", "IAM grants", "Functions", "Queues", "Policy violations"]) {
       expect(first.stdout).toContain(heading);
     }
-    expect(first.stdout).toMatch(
-      /serviceAccount:tasks-invoker@genai-platform-dev\.iam\.gserviceaccount\.com\s+roles\/run\.invoker\s+run service image-worker/,
-    );
+    expect(first.stdout).toMatch(/sa:tasks-invoker\s+roles\/run\.invoker\s+run service image-worker/);
+    expect(first.stdout).toContain("sa:NAME = serviceAccount:NAME@genai-platform-dev.iam.gserviceaccount.com");
     expect(first.stdout).toMatch(/image-jobs\s+50\/s\s+50\s+500\s+8\s+2s\.\.120s x2\^5/);
     expect(first.stdout).toMatch(
-      /image-worker\s+task\s+ALLOW_INTERNAL_ONLY\s+fn-image-worker@genai-platform-dev\.iam\.gserviceaccount\.com\s+1024Mi\s+300s\s+0-60\s+10\n/,
+      /image-worker\s+task\s+ALLOW_INTERNAL_ONLY\s+sa:fn-image-worker\s+1024Mi\s+300s\s+0-60\s+10\n/,
     );
     expect(first.stdout).toMatch(
-      /generate-image\s+https\s+ALLOW_ALL\s+fn-generate-image@\S+\s+512Mi\s+30s\s+0-20\s+80\n/,
+      /generate-image\s+https\s+ALLOW_ALL\s+sa:fn-generate-image\s+512Mi\s+30s\s+0-20\s+80\n/,
     );
     // dev may carry advisory findings (no deletion protection), never a mandatory one.
     expect(first.stdout).not.toMatch(/ mandatory /);
   });
+
+  it("fits a PR comment: no line wider than 120 columns", () => {
+    const widest = first.stdout.split("\n").reduce((a, b) => (b.length > a.length ? b : a), "");
+    expect(widest.length, widest).toBeLessThanOrEqual(120);
+  });
+
+  it("starts with the stack's settings, so dev and prod differ where their files do", async () => {
+    const prod = await plan("scripts/plan.ts", ["--stack", "prod"]);
+    const settings = (text: string) => text.slice(text.indexOf("Stack settings"), text.indexOf("Resources by type"));
+    expect(settings(first.stdout)).toMatchSnapshot();
+    expect(settings(prod.stdout)).toMatchSnapshot();
+  }, 120_000);
 
   it("prints every violation with its enforcement level and fails on a mandatory one", async () => {
     const violating = await plan("infra/plan/fixtures/violating-plan.ts", []);
@@ -93,10 +104,42 @@ describe("the offline plan", () => {
     const diff = changed.stdout.slice(changed.stdout.indexOf("Changes against the earlier snapshot"));
     expect(diff.split("\n").filter((l) => l.trim() !== "")).toEqual([
       "Changes against the earlier snapshot: 0 to add, 2 to change, 0 to remove",
+      "Changed",
       "  ~ gcp:monitoring/alertPolicy:AlertPolicy alerting-task-backlog",
       `      ~ conditions[0].conditionThreshold.thresholdValue: 30000 => ${CHANGED_RATE * 600}`,
       `  ~ gcp:cloudtasks/queue:Queue queues-${CHANGED_QUEUE}`,
       `      ~ rateLimits.maxDispatchesPerSecond: 50 => ${CHANGED_RATE}`,
     ]);
   }, 120_000);
+
+  it("prints only the diff and the verdict with --diff-only", async () => {
+    const only = await plan("infra/plan/fixtures/changed-rate-plan.ts", [
+      "--stack",
+      "dev",
+      "--diff",
+      snapshotPath,
+      "--diff-only",
+    ]);
+    expect(only.stdout).toMatchSnapshot();
+  }, 120_000);
+});
+
+describe("the plan's command line", () => {
+  it.each([
+    [["--stack", "staging"], "unknown stack staging (known: dev, prod)"],
+    [[], "--stack is required"],
+    [["--stack"], "--stack needs a value"],
+    [["--stack", "dev", "--json"], "--json needs a value"],
+    [["--stack", "dev", "--json", "--diff", "x.json"], "--json needs a value"],
+    [["--stack", "dev", "--diff", "missing.json"], "--diff missing.json: no such file"],
+    [["--stack", "dev", "--diff-only"], "--diff-only needs --diff FILE"],
+    [["--stack", "dev", "--colour"], "unknown option --colour"],
+  ])("refuses %j before any work, saying why on its own line", async (args, problem) => {
+    const result = await plan("scripts/plan.ts", args);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      `${problem}\nusage: npm run plan -- --stack <dev|prod> [--json FILE] [--diff FILE [--diff-only]]\n`,
+    );
+  });
 });

@@ -1,37 +1,30 @@
-// Offline plan: `node scripts/plan.ts --stack dev [--json FILE] [--diff FILE]`. Evaluates the
-// Pulumi program under mocks (no credentials, no Pulumi CLI), runs the policy pack, and prints
+// Offline plan: `npm run plan -- --stack dev [--json FILE] [--diff FILE [--diff-only]]`. Evaluates
+// the Pulumi program under mocks (no credentials, no Pulumi CLI), runs the policy pack, and prints
 // what a reviewer needs. Exits 1 on a mandatory policy violation, 2 when the plan cannot be made.
-import { parseArgs } from "node:util";
 import { platform } from "@genai-platform/definition";
 import { runPlan, STACKS } from "@genai-platform/infra/plan/run.ts";
 import { evaluateSnapshot } from "@genai-platform/policies/evaluate.ts";
+import { type CliSpec, runCli } from "./cli.ts";
 
-const USAGE = "usage: node scripts/plan.ts --stack <dev|prod> [--json FILE] [--diff FILE]";
+const spec = {
+  command: "npm run plan --",
+  usage: "--stack <dev|prod> [--json FILE] [--diff FILE [--diff-only]]",
+  options: {
+    stack: { type: "string", required: true, oneOf: STACKS },
+    json: { type: "string" },
+    diff: { type: "string", file: true },
+    "diff-only": { type: "boolean" },
+  },
+} as const satisfies CliSpec;
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: { stack: { type: "string" }, json: { type: "string" }, diff: { type: "string" } },
-  });
-  const stack = values.stack;
-  if (!stack || !(STACKS as readonly string[]).includes(stack)) {
-    console.error(USAGE);
-    return 2;
-  }
+runCli(spec, process.argv.slice(2), (values) => {
+  if (values["diff-only"] && !values.diff) return "--diff-only needs --diff FILE";
   return runPlan({
-    stack,
+    stack: values.stack,
     ...(values.json ? { json: values.json } : {}),
     ...(values.diff ? { diff: values.diff } : {}),
+    diffOnly: values["diff-only"] === true,
     queues: platform.queues,
     evaluatePolicies: evaluateSnapshot,
   });
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`plan failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 2;
-  },
-);
+});

@@ -3,7 +3,10 @@
 import type { Snapshot, SnapshotResource } from "@genai-platform/policies/snapshot.ts";
 
 export interface PropertyChange {
-  /** Dotted path into the inputs, array indexes in brackets: `rateLimits.maxDispatchesPerSecond`. */
+  /**
+   * Dotted path into the inputs, array indexes in brackets: `rateLimits.maxDispatchesPerSecond`.
+   * A step into a JSON-valued string is marked ` → `: `environmentVariables.TIER_LIMITS → pro.image`.
+   */
   path: string;
   before?: unknown;
   after?: unknown;
@@ -30,8 +33,24 @@ function join(path: string, key: string | number): string {
   return path === "" ? safe : `${path}.${safe}`;
 }
 
-/** Every leaf-level difference between two plain JSON values. */
+/** The structure inside a string that holds a JSON object or array (environment variables do). */
+function jsonInside(value: unknown): object | undefined {
+  if (typeof value !== "string" || !/^\s*[[{]/.test(value)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === "object" && parsed !== null ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every leaf-level difference between two plain JSON values; JSON inside strings is compared as JSON. */
 export function diffValues(before: unknown, after: unknown, path = ""): PropertyChange[] {
+  const [innerBefore, innerAfter] = [jsonInside(before), jsonInside(after)];
+  if (innerBefore && innerAfter && before !== after) {
+    // Paths inside restart at the top of the JSON value, so `join` does not dot them on.
+    return diffValues(innerBefore, innerAfter, "").map((c) => ({ ...c, path: `${path || "(value)"} → ${c.path}` }));
+  }
   if (Array.isArray(before) && Array.isArray(after)) {
     const changes: PropertyChange[] = [];
     for (let i = 0; i < Math.max(before.length, after.length); i++) {

@@ -1,18 +1,25 @@
-// Renders a snapshot for a reviewer: resources by type, IAM grants, functions, queues, violations.
-import type { Snapshot, SnapshotResource, Violation } from "@genai-platform/policies/snapshot.ts";
-import type { SnapshotDiff } from "./diff.ts";
+// Renders a snapshot for a reviewer: resources by type, IAM grants, functions, queues. Service
+// account emails are abbreviated (`sa:NAME`, with a legend) so the tables fit a PR comment.
+import type { Snapshot, SnapshotResource } from "@genai-platform/policies/snapshot.ts";
+import { table } from "@genai-platform/policies/table.ts";
 
-type Row = readonly (string | number | undefined)[];
+export { table };
 
-export function table(headers: readonly string[], rows: readonly Row[]): string {
-  const cells = [headers, ...rows].map((row) => row.map((c) => (c === undefined ? "-" : String(c))));
-  const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i]?.length ?? 0)));
-  const line = (row: string[]) =>
-    row
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join("  ")
-      .trimEnd();
-  return [line(cells[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");
+const ACCOUNT = /(?:serviceAccount:)?([a-z][a-z0-9-]*)@([a-z][a-z0-9-]*)\.iam\.gserviceaccount\.com/g;
+
+/**
+ * `serviceAccount:fn-x@proj.iam.gserviceaccount.com` -> `sa:fn-x`; Google's service agents
+ * (`service-N@gcp-sa-logging...`) -> `agent:gcp-sa-logging`. Returns the legend of what was cut.
+ */
+export function abbreviateAccounts(text: string, legend: Set<string>): string {
+  return text.replace(ACCOUNT, (_, name: string, project: string) => {
+    if (project.startsWith("gcp-sa-")) {
+      legend.add(`agent:${project} = serviceAccount:${name}@${project}.iam.gserviceaccount.com`);
+      return `agent:${project}`;
+    }
+    legend.add(`sa:NAME = serviceAccount:NAME@${project}.iam.gserviceaccount.com`);
+    return `sa:${name}`;
+  });
 }
 
 const get = (value: unknown, path: string): any =>
@@ -31,7 +38,7 @@ export function grantTarget(r: SnapshotResource): string {
     case "gcp:cloudrunv2/serviceIamMember:ServiceIamMember":
       return `run service ${i.name}`;
     case "gcp:serviceaccount/iAMMember:IAMMember":
-      return `service account ${String(i.serviceAccountId).split("/").pop()}`;
+      return `${String(i.serviceAccountId).split("/").pop()}`;
     case "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember":
       return `repository ${i.repository}`;
     case "gcp:bigquery/datasetIamMember:DatasetIamMember":
@@ -49,14 +56,16 @@ export interface QueueFacts {
   maxBurstSize: number;
 }
 
-export function renderPlan(snapshot: Snapshot, queues: readonly QueueFacts[]): string {
+export function renderPlan(snapshot: Snapshot, queues: readonly QueueFacts[], settings?: string): string {
+  const legend = new Set<string>();
+  const short = (text: unknown) => abbreviateAccounts(String(text), legend);
   const counts = new Map<string, number>();
   for (const r of snapshot.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
   const byType = [...counts].sort(([a], [b]) => a.localeCompare(b));
 
   const iam = snapshot.resources
     .filter(isIamMember)
-    .map((r) => [String(r.inputs.member), String(r.inputs.role), grantTarget(r)] as const)
+    .map((r) => [short(r.inputs.member), String(r.inputs.role), short(grantTarget(r))] as const)
     .sort((a, b) => a.join(" ").localeCompare(b.join(" ")));
 
   const functions = snapshot.resources
@@ -67,7 +76,7 @@ export function renderPlan(snapshot: Snapshot, queues: readonly QueueFacts[]): s
         String(r.inputs.name),
         get(r.inputs, "labels.trigger"),
         s.ingressSettings,
-        s.serviceAccountEmail,
+        s.serviceAccountEmail === undefined ? undefined : short(s.serviceAccountEmail),
         s.availableMemory,
         s.timeoutSeconds === undefined ? undefined : `${s.timeoutSeconds}s`,
         `${s.minInstanceCount ?? 0}-${s.maxInstanceCount ?? "?"}`,
@@ -94,6 +103,7 @@ export function renderPlan(snapshot: Snapshot, queues: readonly QueueFacts[]): s
   return [
     `Offline plan for stack "${snapshot.stack}": the declared desired state, not a diff against the cloud.`,
     "",
+    ...(settings ? [settings, ""] : []),
     `Resources by type (${snapshot.resources.length})`,
     table(["type", "count"], byType),
     "",
@@ -105,34 +115,6 @@ export function renderPlan(snapshot: Snapshot, queues: readonly QueueFacts[]): s
     "",
     "Queues (burst: the definition's; Cloud Tasks derives its own)",
     table(["queue", "rate", "burst", "concurrency", "attempts", "backoff"], queueRows),
+    ...(legend.size > 0 ? ["", "Abbreviations", ...[...legend].sort().map((l) => `  ${l}`)] : []),
   ].join("\n");
-}
-
-const shortUrn = (urn: string) => urn.split("::").pop() ?? urn;
-
-export function renderViolations(violations: readonly Violation[]): string {
-  if (violations.length === 0) return "Policy violations: none";
-  const rows = [...violations]
-    .sort((a, b) => a.level.localeCompare(b.level) * -1 || a.policy.localeCompare(b.policy))
-    .map((v) => [v.policy, v.level, shortUrn(v.urn), v.message]);
-  return `Policy violations (${violations.length})\n${table(["policy", "level", "resource", "message"], rows)}`;
-}
-
-const show = (v: unknown) => (v === undefined ? "(none)" : JSON.stringify(v));
-
-export function renderDiff(diff: SnapshotDiff): string {
-  const lines = [
-    `Changes against the earlier snapshot: ${diff.added.length} to add, ${diff.changed.length} to change, ${diff.removed.length} to remove`,
-  ];
-  for (const r of diff.added) lines.push(`  + ${r.type} ${shortUrn(r.urn)}`);
-  for (const r of diff.removed) lines.push(`  - ${r.type} ${shortUrn(r.urn)}`);
-  for (const r of diff.changed) {
-    lines.push(`  ~ ${r.type} ${shortUrn(r.urn)}`);
-    for (const c of r.changes) {
-      if (c.kind === "added") lines.push(`      + ${c.path}: ${show(c.after)}`);
-      else if (c.kind === "removed") lines.push(`      - ${c.path}: ${show(c.before)}`);
-      else lines.push(`      ~ ${c.path}: ${show(c.before)} => ${show(c.after)}`);
-    }
-  }
-  return lines.join("\n");
 }

@@ -1,11 +1,17 @@
-// The offline plan from arguments to exit code: evaluate the stack under mocks, judge it with the
-// policy pack, print the tables, and optionally write a snapshot and diff against an earlier one.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+// The offline plan from arguments to exit code: read the earlier snapshot and the stack's config
+// first (so a bad file or key fails before any work), evaluate the stack under mocks, judge it with
+// the policy pack, print the tables, and optionally write a snapshot and diff against an earlier one.
+import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { platform } from "@genai-platform/definition";
+import { readSnapshot, SnapshotFileError } from "@genai-platform/policies/check.ts";
+import { renderViolations } from "@genai-platform/policies/report.ts";
 import type { Snapshot, Violation } from "@genai-platform/policies/snapshot.ts";
-import { diffSnapshots } from "./diff.ts";
+import { fromQualified, parseStackConfig, stackFileName } from "../config.ts";
+import { renderDiffOnly, renderDiffSection } from "./diff-report.ts";
 import { evaluateStack, type Program, REPO_ROOT } from "./evaluate.ts";
-import { type QueueFacts, renderDiff, renderPlan, renderViolations } from "./report.ts";
+import { type QueueFacts, renderPlan } from "./report.ts";
+import { renderSettings } from "./settings.ts";
 import { readStackConfig } from "./stack-config.ts";
 
 export interface PlanOptions {
@@ -14,6 +20,8 @@ export interface PlanOptions {
   json?: string;
   /** Compare against the snapshot in this file. */
   diff?: string;
+  /** Print only the diff and the verdict (needs `diff`): what the PR comment carries. */
+  diffOnly?: boolean;
   /** Replaces the real program (tests feed a changed definition this way). */
   program?: Program;
   /** Queues for the burst column (the definition's, or the test's variant). */
@@ -26,13 +34,33 @@ export interface PlanOptions {
 
 export const STACKS = ["dev", "prod"] as const;
 
+/** A problem with what the plan was asked to do (a file, an option): exit 2, no stack trace. */
+export class PlanInputError extends Error {
+  override name = "PlanInputError";
+}
+
+/** Reads a snapshot written by `--json`, or says plainly why it cannot, naming the option. */
+export async function readSnapshotFile(path: string, option = "--diff"): Promise<Snapshot> {
+  try {
+    return await readSnapshot(path);
+  } catch (error) {
+    if (error instanceof SnapshotFileError) throw new PlanInputError(`${option} ${error.message}`);
+    throw error;
+  }
+}
+
 /** Returns the exit code: 0, or 1 when a mandatory policy is violated. */
 export async function runPlan(options: PlanOptions): Promise<number> {
   const print = options.print ?? ((text: string) => console.log(text));
-  const config = readStackConfig(REPO_ROOT, options.stack);
+  if (options.diffOnly && !options.diff) throw new PlanInputError("--diff-only needs --diff FILE");
+  const earlier = options.diff ? await readSnapshotFile(options.diff) : undefined;
+  const raw = readStackConfig(REPO_ROOT, options.stack);
+  const file = stackFileName(options.stack);
+  const settings = renderSettings(file, parseStackConfig(fromQualified(raw), { file }), { tiers: platform.tiers });
+
   const { resources } = await evaluateStack({
     stack: options.stack,
-    config,
+    config: raw,
     ...(options.program ? { program: options.program } : {}),
   });
   const violations = await options.evaluatePolicies(
@@ -41,18 +69,21 @@ export async function runPlan(options: PlanOptions): Promise<number> {
   );
   const snapshot: Snapshot = { stack: options.stack, resources, violations };
 
-  print(renderPlan(snapshot, options.queues));
-  print("");
-  print(renderViolations(violations));
+  if (options.diffOnly && earlier) {
+    print(renderDiffOnly(earlier, snapshot));
+  } else {
+    print(renderPlan(snapshot, options.queues, settings));
+    print("");
+    print(renderViolations(violations));
+    if (earlier) {
+      print("");
+      print(renderDiffSection(earlier, snapshot));
+    }
+  }
   if (options.json) {
     await mkdir(dirname(resolve(options.json)), { recursive: true });
     await writeFile(resolve(options.json), `${JSON.stringify(snapshot, null, 2)}\n`);
-    print(`\nSnapshot written to ${options.json}`);
-  }
-  if (options.diff) {
-    const earlier = JSON.parse(await readFile(resolve(options.diff), "utf8")) as Snapshot;
-    print("");
-    print(renderDiff(diffSnapshots(earlier, snapshot)));
+    if (!options.diffOnly) print(`\nSnapshot written to ${options.json}`);
   }
   const mandatory = violations.filter((v) => v.level === "mandatory");
   if (mandatory.length > 0) {

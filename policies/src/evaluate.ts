@@ -1,7 +1,7 @@
 // Runs the pack's own policy objects on a snapshot, offline: the same validateResource and
 // validateStack the Pulumi engine calls, fed with args built from the snapshot's resolved inputs.
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type {
   PolicyResource,
@@ -12,7 +12,7 @@ import type {
 } from "@pulumi/policy";
 import { z } from "zod";
 import { policies as packPolicies } from "./pack.ts";
-import { formatIssues, isStackPolicy, type PackPolicy, PolicyConfigError } from "./policy.ts";
+import { formatIssues, isStackPolicy, PACK_CONFIG, type PackPolicy, PolicyConfigError } from "./policy.ts";
 import type { EnforcementLevel, Snapshot, SnapshotResource, Violation } from "./snapshot.ts";
 
 export const POLICIES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -215,6 +215,10 @@ export async function evaluateSnapshot(
   snapshot: Snapshot,
   options: { stack: string; configPath?: string },
 ): Promise<Violation[]> {
-  const resolved = loadPackConfig(options.configPath ?? stackConfigPath(options.stack));
-  return runPolicies(resolved, { stack: options.stack, resources: snapshot.resources });
+  const configPath = options.configPath ?? stackConfigPath(options.stack);
+  const resolved = loadPackConfig(configPath);
+  const violations = await runPolicies(resolved, { stack: options.stack, resources: snapshot.resources });
+  // Messages name the file to change; here it is known.
+  const file = relative(resolve(POLICIES_DIR, ".."), resolve(configPath)) || configPath;
+  return violations.map((v) => ({ ...v, message: v.message.replaceAll(PACK_CONFIG, file) }));
 }

@@ -9,6 +9,21 @@ import type {
 } from "@pulumi/policy";
 import { z } from "zod";
 
+/**
+ * Where a message points for the value to change. The engine runs the pack with whichever file
+ * `--policy-pack-config` names; the offline evaluator puts the real path in its place.
+ */
+export const PACK_CONFIG = "policies/<stack>.json";
+
+/**
+ * Where a cap and the capped value are set: ` (cap: <policy>.<key> in policies/<stack>.json; value:
+ * <entry> in the platform definition)`, the definition part when the value comes from there.
+ */
+export function whereToChange(policy: string, key: string, definitionEntry?: string): string {
+  const value = definitionEntry ? `; value: ${definitionEntry} in definition/src/definition.ts` : "";
+  return ` (cap: ${policy}.${key} in ${PACK_CONFIG}${value})`;
+}
+
 /** Config schemas are strict objects: a misspelt key is an error, not a silently ignored cap. */
 export type ConfigSchema = z.ZodObject;
 

@@ -1,7 +1,7 @@
 // Data residency and latency: every located resource (functions, queues, buckets, datasets, Firestore)
 // sits in one of the stack's allowed locations.
 import { z } from "zod";
-import { type PackResourcePolicy, readConfig, toPolicyConfigSchema } from "../policy.ts";
+import { PACK_CONFIG, type PackResourcePolicy, readConfig, toPolicyConfigSchema } from "../policy.ts";
 import { asString } from "../values.ts";
 
 const NAME = "gcp-all-resources-allowed-locations";
@@ -35,7 +35,10 @@ export const gcpAllResourcesAllowedLocations: PackResourcePolicy = {
     const allowed = new Set(allowedLocations.map((l) => l.toLowerCase()));
     for (const [key, value] of located) {
       if (!allowed.has(value.toLowerCase())) {
-        reportViolation(`${args.name}: ${key} ${value} is not one of ${allowedLocations.join(", ")}`);
+        reportViolation(
+          `${args.name}: ${key} ${value} is not one of ${allowedLocations.join(", ")} ` +
+            `(${NAME}.allowedLocations in ${PACK_CONFIG}; the stack's locations are in its Pulumi.<stack>.yaml)`,
+        );
       }
     }
   },

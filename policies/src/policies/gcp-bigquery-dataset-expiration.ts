@@ -3,7 +3,7 @@
 import * as gcp from "@pulumi/gcp";
 import { validateResourceOfType } from "@pulumi/policy";
 import { z } from "zod";
-import { type PackResourcePolicy, readConfig, toPolicyConfigSchema } from "../policy.ts";
+import { type PackResourcePolicy, readConfig, toPolicyConfigSchema, whereToChange } from "../policy.ts";
 import { asNumber, asString } from "../values.ts";
 
 const NAME = "gcp-bigquery-dataset-expiration";
@@ -38,7 +38,9 @@ export const gcpBigqueryDatasetExpiration: PackResourcePolicy = {
     for (const [key, ms] of set) {
       const days = ms! / DAY_MS;
       if (days > maxExpirationDays) {
-        reportViolation(`dataset ${name}: ${key} is ${days} days, over the cap ${maxExpirationDays}`);
+        reportViolation(
+          `dataset ${name}: ${key} is ${days} days, over the cap ${maxExpirationDays}${whereToChange(NAME, "maxExpirationDays")}; the stack sets it with logTableExpirationDays in Pulumi.<stack>.yaml`,
+        );
       }
     }
   }),

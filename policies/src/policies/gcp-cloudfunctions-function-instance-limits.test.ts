@@ -11,7 +11,8 @@ policySpec(
     {
       change: "max instances unset",
       resources: [withInput(base, "serviceConfig.maxInstanceCount", undefined)],
-      expected: "does not set a max instance count (cap 60)",
+      expected:
+        "does not set a max instance count, allowed at most 60 (cap: gcp-cloudfunctions-function-instance-limits.maxInstances in policies/<stack>.json; value: maxInstances of the function deployed as generate-image in definition/src/definition.ts)",
     },
     {
       change: "max instances over the cap",

@@ -2,6 +2,9 @@
 // around the clock, so both are capped per stack.
 import { z } from "zod";
 import { functionPolicy } from "../function-policy.ts";
+import { whereToChange } from "../policy.ts";
+
+const NAME = "gcp-cloudfunctions-function-instance-limits";
 
 export const configSchema = z.strictObject({
   maxInstances: z.number().int().positive().default(100),
@@ -9,7 +12,7 @@ export const configSchema = z.strictObject({
 });
 
 export const gcpCloudfunctionsFunctionInstanceLimits = functionPolicy({
-  name: "gcp-cloudfunctions-function-instance-limits",
+  name: NAME,
   description:
     "Functions set a maximum instance count under the stack's cap, and a minimum instance count under its cap. " +
     "See https://cloud.google.com/functions/docs/configuring/max-instances",
@@ -19,12 +22,18 @@ export const gcpCloudfunctionsFunctionInstanceLimits = functionPolicy({
   configSchema,
   check: (fn, caps, reportViolation) => {
     if (fn.maxInstances === undefined || fn.maxInstances <= 0) {
-      reportViolation(`function ${fn.name} does not set a max instance count (cap ${caps.maxInstances})`);
+      reportViolation(
+        `function ${fn.name} does not set a max instance count, allowed at most ${caps.maxInstances}${whereToChange(NAME, "maxInstances", `maxInstances of the function deployed as ${fn.name}`)}`,
+      );
     } else if (fn.maxInstances > caps.maxInstances) {
-      reportViolation(`function ${fn.name}: max instances ${fn.maxInstances} exceeds the cap ${caps.maxInstances}`);
+      reportViolation(
+        `function ${fn.name}: max instances ${fn.maxInstances} exceeds the cap ${caps.maxInstances}${whereToChange(NAME, "maxInstances", `maxInstances of the function deployed as ${fn.name}`)}`,
+      );
     }
     if (fn.minInstances !== undefined && fn.minInstances > caps.minInstances) {
-      reportViolation(`function ${fn.name}: min instances ${fn.minInstances} exceeds the cap ${caps.minInstances}`);
+      reportViolation(
+        `function ${fn.name}: min instances ${fn.minInstances} exceeds the cap ${caps.minInstances}${whereToChange(NAME, "minInstances", `minInstances of the function deployed as ${fn.name}`)}`,
+      );
     }
   },
 });

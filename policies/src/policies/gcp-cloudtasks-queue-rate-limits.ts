@@ -3,7 +3,7 @@
 import * as gcp from "@pulumi/gcp";
 import { validateResourceOfType } from "@pulumi/policy";
 import { z } from "zod";
-import { type PackResourcePolicy, readConfig, toPolicyConfigSchema } from "../policy.ts";
+import { type PackResourcePolicy, readConfig, toPolicyConfigSchema, whereToChange } from "../policy.ts";
 import { asNumber, asRecord, asString } from "../values.ts";
 
 const NAME = "gcp-cloudtasks-queue-rate-limits";
@@ -49,7 +49,9 @@ export const gcpCloudtasksQueueRateLimits: PackResourcePolicy = {
       if (value === undefined) {
         if (required) reportViolation(`queue ${name} does not set rateLimits.${key} (cap ${cap})`);
       } else if (value > cap) {
-        reportViolation(`queue ${name}: rateLimits.${key} ${value} exceeds the cap ${cap}`);
+        reportViolation(
+          `queue ${name}: rateLimits.${key} ${value} exceeds the cap ${cap}${whereToChange(NAME, key, `${key} of queue ${name}`)}`,
+        );
       }
     }
   }),

@@ -3,7 +3,7 @@
 import * as gcp from "@pulumi/gcp";
 import { validateResourceOfType } from "@pulumi/policy";
 import { z } from "zod";
-import { type PackResourcePolicy, readConfig, toPolicyConfigSchema } from "../policy.ts";
+import { type PackResourcePolicy, readConfig, toPolicyConfigSchema, whereToChange } from "../policy.ts";
 import { asNumber, asRecord, asString } from "../values.ts";
 
 const NAME = "gcp-cloudtasks-queue-retry-bounded";
@@ -32,7 +32,9 @@ export const gcpCloudtasksQueueRetryBounded: PackResourcePolicy = {
     } else if (attempts < 0) {
       reportViolation(`queue ${name}: retryConfig.maxAttempts ${attempts} retries forever (cap ${cap})`);
     } else if (attempts > cap) {
-      reportViolation(`queue ${name}: retryConfig.maxAttempts ${attempts} exceeds the cap ${cap}`);
+      reportViolation(
+        `queue ${name}: retryConfig.maxAttempts ${attempts} exceeds the cap ${cap}${whereToChange(NAME, "maxAttempts", `retry.maxAttempts of queue ${name}`)}`,
+      );
     }
     if (asString(retry.minBackoff) === undefined) {
       reportViolation(`queue ${name} does not set retryConfig.minBackoff`);

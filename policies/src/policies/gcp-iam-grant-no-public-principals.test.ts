@@ -21,12 +21,13 @@ policySpec(
     {
       change: "a worker's Cloud Run service made public",
       resources: [...baseline(), runInvoker("image-worker", "allUsers")],
-      expected: 'allUsers holds roles/run.invoker on Cloud Run service "image-worker"',
+      expected:
+        'Cloud Run service "image-worker" grants roles/run.invoker to allUsers; only the functions in publicFunctions (generate-image, get-job) may be public (gcp-iam-grant-no-public-principals.publicFunctions in policies/<stack>.json)',
     },
     {
       change: "allAuthenticatedUsers on a service outside the allow-list",
       resources: [...baseline(), runInvoker("get-usage", "allAuthenticatedUsers")],
-      expected: "allAuthenticatedUsers holds roles/run.invoker",
+      expected: "grants roles/run.invoker to allAuthenticatedUsers",
     },
     {
       change: "a public function given a non-invoker role",
@@ -34,7 +35,7 @@ policySpec(
         ...baseline().slice(1),
         withInput(runInvoker("generate-image", "allUsers"), "role", "roles/run.developer"),
       ],
-      expected: "roles/run.developer is not an invoker role",
+      expected: "a public function may grant only roles/run.invoker or roles/cloudfunctions.invoker to them",
     },
     {
       change: "allUsers on the media bucket",
@@ -46,7 +47,7 @@ policySpec(
           member: "allUsers",
         }),
       ],
-      expected: "only function invokers may be public",
+      expected: "only function invokers may be public; remove the grant (infra/grants.ts)",
     },
     {
       change: "allUsers in a bucket binding",
@@ -58,7 +59,7 @@ policySpec(
           members: ["allUsers"],
         } as never),
       ],
-      expected: 'on bucket "media"',
+      expected: 'bucket "media" grants',
     },
     {
       change: "allUsers on a queue",
@@ -70,13 +71,14 @@ policySpec(
           member: "allUsers",
         }),
       ],
-      expected: 'on queue "image-jobs"',
+      expected: 'queue "image-jobs" grants',
     },
     {
       change: "the allow-list no longer naming generate-image",
       resources: baseline(),
       config: { publicFunctions: ["get-job"] },
-      expected: '"generate-image" is not in publicFunctions',
+      expected:
+        'Cloud Run service "generate-image" grants roles/run.invoker to allUsers; only the functions in publicFunctions (get-job) may be public',
     },
   ],
   config,

@@ -2,7 +2,7 @@
 // functions the stack allows to be public; a Gen 2 function's invoker lives on its Cloud Run service.
 import { z } from "zod";
 import { describeScope, type IamGrant, iamGrants, PUBLIC_MEMBERS } from "../iam.ts";
-import { type PackResourcePolicy, readConfig, toPolicyConfigSchema } from "../policy.ts";
+import { PACK_CONFIG, type PackResourcePolicy, readConfig, toPolicyConfigSchema } from "../policy.ts";
 
 const NAME = "gcp-iam-grant-no-public-principals";
 
@@ -23,6 +23,19 @@ function allowed(grant: IamGrant, config: Config): boolean {
   );
 }
 
+/** What is allowed instead, and where that is set (the pack config, or the grant in the program). */
+function why(grant: IamGrant, config: Config): string {
+  const where = (key: string) => `${NAME}.${key} in ${PACK_CONFIG}`;
+  if (grant.scope !== "runService" && grant.scope !== "function") {
+    return "only function invokers may be public; remove the grant (infra/grants.ts)";
+  }
+  if (grant.resource !== undefined && config.publicFunctions.includes(grant.resource)) {
+    return `a public function may grant only ${config.invokerRoles.join(" or ")} to them (${where("invokerRoles")})`;
+  }
+  const listed = config.publicFunctions.length > 0 ? config.publicFunctions.join(", ") : "none";
+  return `only the functions in publicFunctions (${listed}) may be public (${where("publicFunctions")})`;
+}
+
 export const gcpIamGrantNoPublicPrincipals: PackResourcePolicy = {
   name: NAME,
   description:
@@ -40,11 +53,9 @@ export const gcpIamGrantNoPublicPrincipals: PackResourcePolicy = {
     for (const grant of grants) {
       for (const member of grant.members.filter((m) => PUBLIC_MEMBERS.has(m))) {
         if (allowed(grant, config)) continue;
-        const why =
-          grant.scope === "runService" || grant.scope === "function"
-            ? `"${grant.resource ?? "?"}" is not in publicFunctions or ${grant.role} is not an invoker role`
-            : "only function invokers may be public";
-        reportViolation(`${member} holds ${grant.role} ${describeScope(grant)}: ${why}`);
+        reportViolation(
+          `${describeScope(grant).replace(/^on /, "")} grants ${grant.role} to ${member}; ${why(grant, config)}`,
+        );
       }
     }
   },

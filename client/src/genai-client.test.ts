@@ -258,7 +258,14 @@ describe("ID tokens", () => {
     expect(seen[1]?.headers["idempotency-key"]).toBe(seen[0]?.headers["idempotency-key"]);
   });
 
-  it.each(["TOKEN_INVALID", "TOKEN_REVOKED"])("does not refresh on %s", async (code) => {
+  it("refreshes once on TOKEN_REVOKED too, and reports it if the refreshed token is refused as well", async () => {
+    script = [error(401, "TOKEN_REVOKED"), error(401, "TOKEN_REVOKED"), admitted];
+    const { c, calls } = refreshing();
+    await expect(c.generateImage({ prompt: "a harbour" })).rejects.toMatchObject({ code: "TOKEN_REVOKED" });
+    expect(calls).toEqual([false, true]);
+  });
+
+  it.each(["TOKEN_INVALID", "TOKEN_MISSING"])("does not refresh on %s", async (code) => {
     script = [error(401, code), admitted];
     const { c, calls } = refreshing();
     await expect(c.generateImage({ prompt: "a harbour" })).rejects.toMatchObject({ code });

@@ -30,7 +30,8 @@ export interface GenAiClientOptions {
   baseUrl: string;
   /**
    * The signed-in user's Firebase ID token: `(force) => auth.currentUser.getIdToken(force)`. Called
-   * with `true` once when the server answers TOKEN_EXPIRED, before the request is repeated.
+   * with `true` once when the server answers TOKEN_EXPIRED (or TOKEN_REVOKED), before the request
+   * is repeated.
    */
   getIdToken: (forceRefresh?: boolean) => Promise<string>;
   fetch?: typeof fetch;
@@ -104,6 +105,14 @@ interface Call<S extends z.ZodType> extends Exchange {
   schema: S;
 }
 
+/**
+ * Answers a fresh ID token may cure. TOKEN_REVOKED too: a token issued before the account's
+ * sessions were re-validated (an Auth emulator restarted with its accounts re-imported does that)
+ * is refused as revoked while the refresh token still works; a session that was really revoked
+ * fails the refresh itself, and the caller sees that error.
+ */
+const REFRESHABLE = new Set(["TOKEN_EXPIRED", "TOKEN_REVOKED"]);
+
 export function createGenAiClient(options: GenAiClientOptions): GenAiClient {
   const base = options.baseUrl.replace(/\/+$/, "");
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -135,7 +144,7 @@ export function createGenAiClient(options: GenAiClientOptions): GenAiClient {
       }
       if (response.ok) return response;
       const failure = await errorFromResponse(response);
-      if (failure.code !== "TOKEN_EXPIRED" || refreshed) throw failure;
+      if (!REFRESHABLE.has(failure.code) || refreshed) throw failure;
     }
   }
 

@@ -6,6 +6,7 @@ import { validatePlatform } from "./validate.ts";
 
 validatePlatform(definition);
 
+export { type BucketCorsRule, mediaBucketCors } from "./bucket-cors.ts";
 export * from "./schema.ts";
 export { crossReferenceIssues, PlatformDefinitionError, validatePlatform } from "./validate.ts";
 export { MODELS, type ModelKey };

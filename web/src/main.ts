@@ -178,7 +178,10 @@ function renderStudio(user: User): void {
     try {
       renderUsage(usage, await client.getUsage());
     } catch (error) {
-      showError(error);
+      // Shown where the numbers would be: the first call of a session is the one that tells.
+      const slot = h("div", { class: "feedback" });
+      usage.replaceChildren(h("h2", {}, "Today"), slot);
+      showError(error, slot);
     }
   };
   main.replaceChildren(

@@ -52,6 +52,17 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // Headless Chromium against the local platform and the built web app.
+        test: {
+          name: "web",
+          root: "web",
+          include: ["test/**/*.test.ts"],
+          setupFiles,
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
       { test: { name: "repository", root: ".", include: ["tools/**/*.test.ts"] } },
     ],
   },

@@ -4,6 +4,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { createGenAiClient } from "@genai-platform/client";
+import { emulatorSession, refreshEmulatorIdToken } from "@genai-platform/local/auth-emulator.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
@@ -37,31 +39,57 @@ const alive = (pid: number) => {
   }
 };
 
+const ALLOWED_ORIGIN = "http://127.0.0.1:5999";
+
+/** `npm start` with `args` on free ports; resolves once it prints `ready:`. */
+async function startPlatform(args: string[]) {
+  const child = spawn(process.execPath, ["scripts/local-platform.ts", "--free-ports", "--no-web", "--quiet", ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  const deadline = Date.now() + 90_000;
+  while (!/ready: (\S+)/.test(output)) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`not ready:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { child, baseUrl: output.match(/ready: (\S+)/)?.[1] ?? "", output: () => output };
+}
+
+async function stopPlatform(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  child.kill("SIGTERM");
+  return exited;
+}
+
 describe("npm start (the local platform)", () => {
   let dir: string;
   let child: ChildProcess;
-  let output = "";
+  let output: () => string;
   let baseUrl = "";
+  let token = "";
+  let jobId = "";
+  let refreshToken = "";
   const state = () => join(dir, "platform.json");
+  const data = () => join(dir, "data");
+  const auth = () => ({ Authorization: `Bearer ${token}` });
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "local-platform-"));
-    child = spawn(process.execPath, ["scripts/local-platform.ts", "--port", "0", "--quiet", "--state", state()], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const deadline = Date.now() + 90_000;
-    while (!/ready: (\S+)/.test(output)) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`not ready:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    baseUrl = output.match(/ready: (\S+)/)?.[1] ?? "";
+    ({ child, baseUrl, output } = await startPlatform([
+      "--state",
+      state(),
+      "--data",
+      data(),
+      "--web-origin",
+      ALLOWED_ORIGIN,
+    ]));
   }, 120_000);
 
   afterAll(async () => {
@@ -69,24 +97,36 @@ describe("npm start (the local platform)", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it("prints the project id, the emulator hosts and a Firebase web config in its ready block", () => {
+    const text = output();
+    expect(text).toMatch(/project: +demo-genai-platform/);
+    expect(text).toMatch(/connectAuthEmulator\(getAuth\(app\), "http:\/\/127\.0\.0\.1:\d+"\)/);
+    expect(text).toMatch(/connectFirestoreEmulator\(getFirestore\(app\), "127\.0\.0\.1", \d+\)/);
+    expect(text).toContain(`origins:   ${ALLOWED_ORIGIN} `);
+    expect(text).toMatch(/free image 10, video 1, agent 25; pro image 100, video 10, agent 200/);
+  });
+
   it("serves an image from admission to a signed URL, with a token from npm run token", async () => {
-    const { stdout: token } = await run(
+    const { stdout } = await run(
       process.execPath,
       ["scripts/token.ts", "--uid", "walkthrough", "--tier", "pro", "--state", state()],
       { cwd: ROOT },
     );
-    const auth = { Authorization: `Bearer ${token.trim()}` };
+    // A browser's session for the same account: an ID token and the refresh token the SDK keeps.
+    const platformState = JSON.parse(await readFile(state(), "utf8")) as { authHost: string; projectId: string };
+    ({ refreshToken } = await emulatorSession(platformState.authHost, platformState.projectId, "walkthrough"));
+    token = stdout.trim();
     const admitted = await fetch(`${baseUrl}/generateImage`, {
       method: "POST",
-      headers: { ...auth, "Content-Type": "application/json" },
+      headers: { ...auth(), "Content-Type": "application/json" },
       body: JSON.stringify({ prompt: "a paper boat on a pond", aspectRatio: "4:3" }),
     });
     expect(admitted.status).toBe(202);
-    const { jobId } = (await admitted.json()) as { jobId: string };
+    ({ jobId } = (await admitted.json()) as { jobId: string });
     let job: { status: string; output?: { url: string } } = { status: "queued" };
     for (let i = 0; i < 100 && !["succeeded", "failed"].includes(job.status); i++) {
       await new Promise((r) => setTimeout(r, 200));
-      job = (await (await fetch(`${baseUrl}/getJob?jobId=${jobId}`, { headers: auth })).json()) as typeof job;
+      job = (await (await fetch(`${baseUrl}/getJob?jobId=${jobId}`, { headers: auth() })).json()) as typeof job;
     }
     expect(job.status).toBe("succeeded");
     const media = await fetch(job.output?.url ?? "");
@@ -96,7 +136,7 @@ describe("npm start (the local platform)", () => {
         .subarray(1, 4)
         .toString(),
     ).toBe("PNG");
-    const usage = (await (await fetch(`${baseUrl}/getUsage`, { headers: auth })).json()) as {
+    const usage = (await (await fetch(`${baseUrl}/getUsage`, { headers: auth() })).json()) as {
       tier: string;
       kinds: { image: { used: number } };
     };
@@ -104,15 +144,65 @@ describe("npm start (the local platform)", () => {
     expect(JSON.parse(await readFile(state(), "utf8"))).toMatchObject({ url: baseUrl });
   }, 60_000);
 
-  it("stops everything it started on SIGTERM", async () => {
+  it("allows a preflight from a --web-origin and refuses one from another origin with FORBIDDEN", async () => {
+    const preflight = (origin: string) =>
+      fetch(`${baseUrl}/generateImage`, {
+        method: "OPTIONS",
+        headers: {
+          Origin: origin,
+          "Access-Control-Request-Method": "POST",
+          "Access-Control-Request-Headers": "authorization,content-type,idempotency-key",
+        },
+      });
+    const allowed = await preflight(ALLOWED_ORIGIN);
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe(ALLOWED_ORIGIN);
+    expect(allowed.headers.get("access-control-allow-headers")).toMatch(/Idempotency-Key/);
+    const refused = await preflight("http://localhost:5173");
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+    expect(await refused.json()).toEqual({ error: { code: "FORBIDDEN", message: "this origin is not allowed" } });
+  });
+
+  it("answers a signed URL fetched from an allowed origin with the bucket's CORS headers", async () => {
+    const job = (await (await fetch(`${baseUrl}/getJob?jobId=${jobId}`, { headers: auth() })).json()) as {
+      output: { url: string };
+    };
+    const allowed = await fetch(job.output.url, { headers: { Origin: ALLOWED_ORIGIN } });
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe(ALLOWED_ORIGIN);
+    expect(allowed.headers.get("access-control-expose-headers")).toBe("Content-Type,Content-Length");
+    const other = await fetch(job.output.url, { headers: { Origin: "http://localhost:5173" } });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("stops everything it started on SIGTERM, saving the emulators' state into --data", async () => {
     const pid = child.pid ?? 0;
     const started = await descendants(pid);
     expect(started.length).toBeGreaterThanOrEqual(9);
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
+    expect(await stopPlatform(child)).toBe(0);
     await new Promise((r) => setTimeout(r, 500));
     expect(started.filter(alive)).toEqual([]);
     expect(existsSync(state())).toBe(false);
+    expect(existsSync(join(data(), "auth", "accounts.json"))).toBe(true);
   }, 60_000);
+
+  it("keeps the user, the job, its media and the usage across a restart with the same --data", async () => {
+    ({ child, baseUrl } = await startPlatform(["--state", state(), "--data", data()]));
+    try {
+      const { authHost } = JSON.parse(await readFile(state(), "utf8")) as { authHost: string };
+      // A browser's session carries over: the ID token from before the restart still verifies, and
+      // so does one refreshed with the refresh token the SDK kept.
+      const client = createGenAiClient({ baseUrl, getIdToken: async () => token });
+      const view = await client.getJob(jobId);
+      expect(view.status).toBe("succeeded");
+      const media = await fetch(view.output?.url ?? "");
+      expect(media.status).toBe(200);
+      expect(media.headers.get("content-type")).toBe("image/png");
+      token = await refreshEmulatorIdToken(authHost, refreshToken);
+      expect(await client.getUsage()).toMatchObject({ tier: "pro", kinds: { image: { used: 1 } } });
+    } finally {
+      expect(await stopPlatform(child)).toBe(0);
+    }
+  }, 150_000);
 });

@@ -27,6 +27,13 @@ export const forbidden = [
     to: { pathNot: ["^client/", "node_modules/zod/"] },
   },
   {
+    name: "web-imports-only-client-and-firebase",
+    comment: "The reference web app is what a web developer writes: the typed client and the Firebase JS SDK.",
+    severity: "error",
+    from: { path: "^web/", pathNot: [TEST, "^web/vite\\.config\\.ts$"] },
+    to: { pathNot: ["^web/", "^client/", "node_modules/(firebase|@firebase)/", "\\.css$"] },
+  },
+  {
     name: "nothing-deployable-imports-local",
     comment: "The offline twin of Google Cloud is never deployed: functions reach it only from tests.",
     severity: "error",

@@ -38,6 +38,7 @@ describe("the package dependency rules", () => {
       "infra",
       "policies",
       "scripts",
+      "web",
     ]);
     expect(violations).toEqual([]);
     // depcruise walks every package in a child process: seconds on a busy machine, not a unit test's 5.
@@ -59,6 +60,8 @@ describe("the package dependency rules", () => {
         'import { server } from "../../local/src/server.ts";\nexport const t = server;\n',
       "local/src/server.ts": 'import { main } from "../../scripts/main.ts";\nexport const server = main;\n',
       "scripts/main.ts": "export const main = 1;\n",
+      "web/src/main.ts": 'import { readFileSync } from "node:fs";\nexport const w = readFileSync;\n',
+      "web/test/app.test.ts": 'import { readFileSync } from "node:fs";\nexport const t = readFileSync;\n',
     };
     let violations: Violation[];
     beforeAll(async () => {
@@ -67,7 +70,7 @@ describe("the package dependency rules", () => {
         await mkdir(dirname(join(tree, path)), { recursive: true });
         await writeFile(join(tree, path), content);
       }
-      violations = await cruise(tree, ["definition", "client", "functions", "local", "scripts"]);
+      violations = await cruise(tree, ["definition", "client", "functions", "local", "scripts", "web"]);
     });
     afterAll(async () => {
       await rm(tree, { recursive: true, force: true });
@@ -98,6 +101,10 @@ describe("the package dependency rules", () => {
 
     it("refuses anything but zod and its own schemas in the client", () => {
       expect(found("client-imports-only-zod")).toEqual(["client/src/index.ts -> definition/src/index.ts"]);
+    });
+
+    it("refuses anything but the client and the Firebase SDK in the web app, but not in its tests", () => {
+      expect(found("web-imports-only-client-and-firebase")).toEqual(["web/src/main.ts -> fs"]);
     });
 
     it("refuses the local platform in deployable code, but not in its tests", () => {

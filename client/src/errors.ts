@@ -1,10 +1,12 @@
 // The one error type the client rejects with: the server's stable code and status, or a code of the
-// client's own (network, timeout, abort, unreadable answer) with status 0.
+// client's own (network, CORS refusal, timeout, abort, unreadable answer) with status 0.
 import { errorBodySchema } from "./api.ts";
 
 /** Codes the client itself produces; every other code comes from the server's error body. */
 export const CLIENT_CODES = {
   network: "NETWORK_ERROR",
+  /** The browser refused the answer: the page's origin is not one of the platform's web origins. */
+  corsRefused: "CORS_REFUSED",
   timeout: "TIMEOUT",
   aborted: "ABORTED",
   invalidResponse: "INVALID_RESPONSE",
@@ -17,6 +19,8 @@ export interface ClientErrorInit {
   field?: string;
   retryAfterSeconds?: number;
   cause?: unknown;
+  /** Overrides the rule in `retryable` (e.g. for a request that must not be repeated). */
+  retryable?: boolean;
 }
 
 export class ClientError extends Error {
@@ -25,6 +29,7 @@ export class ClientError extends Error {
   readonly code: string;
   readonly field?: string;
   readonly retryAfterSeconds?: number;
+  private readonly retryableOverride: boolean | undefined;
 
   constructor(init: ClientErrorInit) {
     super(init.message, { cause: init.cause });
@@ -33,6 +38,7 @@ export class ClientError extends Error {
     this.code = init.code;
     if (init.field !== undefined) this.field = init.field;
     if (init.retryAfterSeconds !== undefined) this.retryAfterSeconds = init.retryAfterSeconds;
+    this.retryableOverride = init.retryable;
   }
 
   /**
@@ -40,10 +46,23 @@ export class ClientError extends Error {
    * never came. A spent quota (QUOTA_EXCEEDED) or any other 4xx will not change by retrying.
    */
   get retryable(): boolean {
+    if (this.retryableOverride !== undefined) return this.retryableOverride;
     if (this.code === CLIENT_CODES.network) return true;
     if (this.status === 503) return true;
     return this.status === 429 && this.code !== "QUOTA_EXCEEDED";
   }
+}
+
+/** A CORS refusal: retrying cannot help, the platform must list the page's origin. */
+export function corsRefused(pageOrigin: string, apiOrigin: string, cause?: unknown): ClientError {
+  return new ClientError({
+    status: 0,
+    code: CLIENT_CODES.corsRefused,
+    message:
+      `${apiOrigin} does not allow requests from ${pageOrigin}: add it to the stack's webOrigins ` +
+      `(locally: npm start -- --web-origin ${pageOrigin})`,
+    cause,
+  });
 }
 
 /** The ClientError an error answer describes; bodies that are not the API's error shape still map. */

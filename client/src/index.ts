@@ -1,7 +1,20 @@
 // The generation API's typed client, for the web app (the `ImageService` of the architecture).
-export type { Admitted, ImageRequest, JobView, UsageView, VideoRequest } from "./api.ts";
+export type {
+  Admitted,
+  AgentMessage,
+  AgentStreamEvent,
+  AgentToolCall,
+  AgentTurnResponse,
+  CreativeBrief,
+  ImageRequest,
+  JobStatus,
+  JobView,
+  UsageView,
+  VideoRequest,
+} from "./api.ts";
 export { CLIENT_CODES, ClientError } from "./errors.ts";
 export {
+  type ChatOptions,
   createGenAiClient,
   type GenAiClient,
   type GenAiClientOptions,

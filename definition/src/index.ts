@@ -6,6 +6,7 @@ import { validatePlatform } from "./validate.ts";
 
 validatePlatform(definition);
 
+export { type BucketCorsRule, mediaBucketCors } from "./bucket-cors.ts";
 export { DEFAULT_MODELS, VERTEX_MODELS } from "./models.ts";
 export * from "./schema.ts";
 export {

@@ -1,5 +1,6 @@
 // The media bucket (generated images and videos, handed out as signed URLs), the bucket that holds
 // the functions' source bundles, and the registry of built function images. All private.
+import { mediaBucketCors } from "@genai-platform/definition";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -68,14 +69,12 @@ function createMediaBucket(parent: pulumi.Resource, prefix: string, args: Normal
       forceDestroy: args.forceDestroy,
       lifecycleRules: [{ action: { type: "Delete" }, condition: { age: args.mediaRetentionDays } }],
       // Browsers fetch signed URLs directly from the bucket.
-      cors: [
-        {
-          origins: [...args.webOrigins],
-          methods: ["GET", "HEAD"],
-          responseHeaders: ["Content-Type", "Content-Length"],
-          maxAgeSeconds: 3600,
-        },
-      ],
+      cors: mediaBucketCors(args.webOrigins).map((rule) => ({
+        origins: [...rule.origins],
+        methods: [...rule.methods],
+        responseHeaders: [...rule.responseHeaders],
+        maxAgeSeconds: rule.maxAgeSeconds,
+      })),
       labels: { ...args.labels, purpose: "media" },
     },
     { parent },

@@ -1,8 +1,9 @@
 // Runs the official Cloud Firestore emulator for tests and the local platform: its own process
 // group on a free loopback port, ready when `GET /` answers, stopped with its Java child.
 import { existsSync, realpathSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
-import { delimiter, dirname, join } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { answers, ManagedProcess } from "./managed-process.ts";
 
 export { groupAlive } from "./managed-process.ts";
@@ -14,7 +15,12 @@ export interface FirestoreEmulatorOptions {
   rulesPath?: string;
   /** How long to wait for readiness (default 60 s: a cold JVM on 2 cores). */
   readyTimeoutMs?: number;
+  /** A folder written by `export()`: its documents are loaded at start (when it holds an export). */
+  importFrom?: string;
 }
+
+/** What `export()` names the export, as `firebase emulators:export` does. */
+const EXPORT_NAME = "firestore_export";
 
 const SCRIPT = "cloud_firestore_emulator";
 const INSTALL_HINT =
@@ -81,9 +87,12 @@ export class FirestoreEmulator {
 
   static async start(options: FirestoreEmulatorOptions = {}): Promise<FirestoreEmulator> {
     const script = findEmulatorScript();
-    const port = options.port ?? (await freePort());
+    const port = options.port || (await freePort());
     const args = ["start", "--host", "127.0.0.1", "--port", String(port)];
     if (options.rulesPath) args.push("--rules", options.rulesPath);
+    const metadata =
+      options.importFrom && join(options.importFrom, EXPORT_NAME, `${EXPORT_NAME}.overall_export_metadata`);
+    if (metadata && existsSync(metadata)) args.push("--import-data", metadata);
     const child = new ManagedProcess(script, args, { label: "Firestore emulator" });
     const emulator = new FirestoreEmulator(`127.0.0.1:${port}`, child);
     try {
@@ -101,6 +110,22 @@ export class FirestoreEmulator {
   /** Deletes every document of one project's default database. */
   clear(projectId: string): Promise<void> {
     return clearEmulatorProject(this.host, projectId);
+  }
+
+  /** Writes every project's documents into `dir` (the emulator's own export), for `importFrom`. */
+  async export(dir: string, projectId: string): Promise<void> {
+    const target = resolve(dir);
+    await mkdir(target, { recursive: true });
+    const response = await fetch(`http://${this.host}/emulator/v1/projects/${projectId}:export`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        database: `projects/${projectId}/databases/(default)`,
+        export_directory: target,
+        export_name: EXPORT_NAME,
+      }),
+    });
+    if (!response.ok) throw new Error(`exporting Firestore failed: ${response.status} ${await response.text()}`);
   }
 
   /** Stops the launcher and its Java child. */

@@ -2,7 +2,9 @@
 // Vertex provider talking to the local Vertex AI server's scripted agent model, the Firestore
 // emulator, and the local Cloud Tasks server receiving the task the agent's tool creates.
 
-import { agentTurnResponseSchema } from "@genai-platform/client/api";
+import type { AddressInfo } from "node:net";
+import { createGenAiClient } from "@genai-platform/client";
+import { type AgentStreamEvent, agentTurnResponseSchema } from "@genai-platform/client/api";
 import { getQueue, platform, queuePath } from "@genai-platform/definition";
 import type { RuntimeConfig } from "@genai-platform/definition/runtime-config";
 import { startTasksServer, type TasksServer } from "@genai-platform/local/tasks/tasks-server.ts";
@@ -88,5 +90,31 @@ describe("the deployed creativeDirectorAgent", () => {
     const usage = (await fs.db.collection("usage").get()).docs.map((d) => d.data());
     expect(usage).toEqual([expect.objectContaining({ image: 1, agent: 1 })]);
     expect(answer.usage.inputTokens).toBeGreaterThan(0);
+  });
+
+  it("streams a turn the typed client reads into the same answer, with the tool's call and result events", async () => {
+    const server = getTestServer(FN);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const client = createGenAiClient({
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        getIdToken: async () => "user:grace",
+      });
+      const events: AgentStreamEvent[] = [];
+      const answer = await client.chat([{ role: "user", content: "Make an image of a paper boat" }], {
+        onEvent: (event) => events.push(event),
+      });
+      const types = events.map((e) => e.type);
+      expect(types.at(-1)).toBe("message");
+      expect(types).toContain("text-delta");
+      expect(types.indexOf("tool-call")).toBeLessThan(types.indexOf("tool-result"));
+      const text = events.flatMap((e) => (e.type === "text-delta" ? [e.text] : [])).join("");
+      expect(text).toBe(answer.message);
+      expect(answer.toolCalls).toEqual([
+        expect.objectContaining({ name: "requestImage", output: expect.objectContaining({ ok: true }) }),
+      ]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -2,10 +2,12 @@
 // Auth emulator, local Cloud Tasks / Cloud Storage / Vertex AI servers speaking Google's wire
 // formats, and every deployable bundle in its own process with exactly the environment infra would
 // give it (plus the local endpoints). The public HTTPS functions sit behind one gateway URL.
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type FunctionDefinition,
   type FunctionName,
+  mediaBucketCors,
   platform,
   type QueueName,
   type TierLimits,
@@ -21,12 +23,61 @@ import { startVertexServer, type VertexServer } from "../vertex/vertex-server.ts
 import { type HostedFunction, hostFunction } from "./function-host.ts";
 import { type Gateway, startGateway } from "./gateway.ts";
 
+/** Where each part listens on 127.0.0.1; 0 picks a free port. */
+export interface PlatformPorts {
+  gateway: number;
+  firestore: number;
+  auth: number;
+  tasks: number;
+  storage: number;
+  vertex: number;
+  /** The first function's port; the others follow in the definition's order. */
+  functions: number;
+}
+
+/**
+ * `npm start`'s fixed ports. Firestore and Auth keep the Firebase Emulator Suite's defaults, so
+ * `connectFirestoreEmulator(db, "127.0.0.1", 8080)` and `connectAuthEmulator(auth,
+ * "http://127.0.0.1:9099")` work as a Firebase developer expects; the gateway and the stand-ins sit
+ * on 8700+, clear of every port the Suite uses (4000, 4400, 4500, 5000, 5001, 8080, 8085, 9000,
+ * 9099, 9199, 9299).
+ */
+export const DEFAULT_PORTS: PlatformPorts = {
+  gateway: 8700,
+  firestore: 8080,
+  auth: 9099,
+  tasks: 8701,
+  storage: 8702,
+  vertex: 8703,
+  functions: 8710,
+};
+
+export const FREE_PORTS: PlatformPorts = {
+  gateway: 0,
+  firestore: 0,
+  auth: 0,
+  tasks: 0,
+  storage: 0,
+  vertex: 0,
+  functions: 0,
+};
+
 export interface LocalPlatformOptions {
   /** Project id for the emulators and functions; `demo-` ids never reach Google. Default `demo-genai-platform`. */
   projectId?: string;
   region?: string;
-  /** Gateway port; default 0 (a free port). `npm start` defaults to 8080. */
+  /** Gateway port; default 0 (a free port). Same as `ports.gateway`. */
   port?: number;
+  /** Every part's port; default all free (tests). `npm start` uses DEFAULT_PORTS. */
+  ports?: Partial<PlatformPorts>;
+  /**
+   * Keeps emulator state here across restarts: loaded at start, written by `stop()` (Firestore
+   * through the emulator's own export, Auth accounts as `firebase emulators:export` writes them,
+   * media in the storage mirror).
+   */
+  dataDir?: string;
+  /** Lifetime of the signed URLs getJob hands out; default 900 s. */
+  signedUrlTtlSeconds?: number;
   /** Per-queue maxDispatchesPerSecond overrides (benchmarks, experiments). */
   rates?: Partial<Record<QueueName, number>>;
   /** The Vertex stand-in's requests-per-second quota; default unlimited. */
@@ -44,6 +95,7 @@ export interface LocalPlatformOptions {
   /** Folder the local media store mirrors objects into; default memory only. */
   mediaDir?: string;
   tierLimits?: TierLimits;
+  /** Origins the functions and the media bucket answer CORS for; default the Vite dev server's. */
   webOrigins?: string[];
   /** Where function and emulator log lines go; default dropped. */
   log?: (source: string, line: string) => void;
@@ -54,6 +106,11 @@ export interface LocalPlatform {
   workerUrls: Readonly<Record<string, string>>;
   /** Tier limits the functions enforce. */
   tierLimits: TierLimits;
+  /** Origins allowed by CORS (functions and media bucket). */
+  webOrigins: readonly string[];
+  signedUrlTtlSeconds: number;
+  /** Every part's bound port. */
+  ports: PlatformPorts;
   /** The gateway: `<url>/<functionName>` for every public function. */
   url: string;
   projectId: string;
@@ -67,8 +124,12 @@ export interface LocalPlatform {
   auth: AuthEmulator;
   /** A Firebase ID token for `uid` from the Auth emulator (creates the account). */
   idToken(uid: string): Promise<string>;
+  /** Writes emulator state into `dataDir` (no-op without one); `stop()` does it too. */
+  save(): Promise<void>;
   stop(): Promise<void>;
 }
+
+export const DEFAULT_WEB_ORIGINS = ["http://localhost:5173", "http://127.0.0.1:5173"];
 
 const LOCAL_INVOKER = "tasks-invoker@local.iam.gserviceaccount.com";
 
@@ -77,6 +138,22 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
   const region = options.region ?? "us-central1";
   const mediaBucket = `${projectId}-media`;
   const log = options.log ?? (() => {});
+  const wanted: PlatformPorts = {
+    ...FREE_PORTS,
+    ...options.ports,
+    ...(options.port !== undefined ? { gateway: options.port } : {}),
+  };
+  const webOrigins = options.webOrigins ?? DEFAULT_WEB_ORIGINS;
+  const tierLimits = options.tierLimits ?? platform.tiers;
+  const signedUrlTtlSeconds = options.signedUrlTtlSeconds ?? 900;
+  const data = options.dataDir
+    ? {
+        firestore: join(options.dataDir, "firestore"),
+        auth: join(options.dataDir, "auth"),
+        media: join(options.dataDir, "media"),
+      }
+    : undefined;
+  if (data) await mkdir(data.media, { recursive: true });
   const stoppers: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     // Reverse start order: the gateway and functions go before the servers they call.
@@ -85,15 +162,23 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 
   try {
     const [firestore, auth, storage, bundles] = await Promise.all([
-      FirestoreEmulator.start({ rulesPath: join(repoRoot(), "firestore.rules") }).then((e) => {
+      FirestoreEmulator.start({
+        rulesPath: join(repoRoot(), "firestore.rules"),
+        port: wanted.firestore,
+        ...(data ? { importFrom: data.firestore } : {}),
+      }).then((e) => {
         stoppers.push(() => e.stop());
         return e;
       }),
-      AuthEmulator.start({ projectId }).then((e) => {
+      AuthEmulator.start({ projectId, port: wanted.auth, ...(data ? { importFrom: data.auth } : {}) }).then((e) => {
         stoppers.push(() => e.stop());
         return e;
       }),
-      startStorageServer(options.mediaDir ? { dir: options.mediaDir } : {}).then((s) => {
+      startStorageServer({
+        port: wanted.storage,
+        cors: { [mediaBucket]: mediaBucketCors(webOrigins) },
+        ...(data ? { dir: data.media, loadDir: true } : options.mediaDir ? { dir: options.mediaDir } : {}),
+      }).then((s) => {
         stoppers.push(() => s.stop());
         return s;
       }),
@@ -103,6 +188,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       options.vertex === "real"
         ? undefined
         : await startVertexServer({
+            port: wanted.vertex,
             storageBaseUrl: storage.url,
             ...(options.vertexQuotaPerSecond ? { quotaPerSecond: options.vertexQuotaPerSecond } : {}),
             ...(options.vertexQuotaBurst ? { quotaBurst: options.vertexQuotaBurst } : {}),
@@ -110,6 +196,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
           });
     if (vertex) stoppers.push(() => vertex.stop());
     const tasks = await startTasksServer({
+      port: wanted.tasks,
       project: projectId,
       location: region,
       queues: platform.queues,
@@ -119,7 +206,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 
     // Ports first: the workers' URLs go into the environment of the functions that enqueue to them.
     const ports = new Map<FunctionName, number>();
-    for (const fn of platform.functions) ports.set(fn.name, await freePort());
+    for (const [i, fn] of platform.functions.entries()) {
+      ports.set(fn.name, wanted.functions === 0 ? await freePort() : wanted.functions + i);
+    }
     const urlOf = (name: FunctionName) => `http://127.0.0.1:${ports.get(name)}/`;
     const workerUrls: Record<string, string> = {};
     for (const fn of platform.functions) {
@@ -135,8 +224,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
           projectId,
           region,
           mediaBucket,
-          tierLimits: options.tierLimits ?? platform.tiers,
-          webOrigins: options.webOrigins ?? ["http://localhost:5173", "http://127.0.0.1:5173"],
+          tierLimits,
+          webOrigins,
+          signedUrlTtlSeconds,
           workerUrls,
           tasksEndpoint: tasks.endpoint,
           storageUrl: storage.url,
@@ -172,24 +262,50 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     // Only public functions are routed; workers are reachable by the local Cloud Tasks only.
     const routes = new Map<string, string>();
     for (const fn of platform.functions) if (fn.trigger === "https") routes.set(fn.name, urlOf(fn.name));
-    const gateway: Gateway = await startGateway(routes, options.port ?? 0);
+    const gateway: Gateway = await startGateway(routes, wanted.gateway);
     stoppers.push(() => gateway.close());
 
+    const save = async () => {
+      if (!data) return;
+      await firestore.export(data.firestore, projectId);
+      await auth.export(data.auth);
+    };
+    const portOf = (hostOrUrl: string) =>
+      Number(new URL(hostOrUrl.includes("//") ? hostOrUrl : `http://${hostOrUrl}`).port);
+
     return {
+      webOrigins,
+      signedUrlTtlSeconds,
+      ports: {
+        gateway: portOf(gateway.url),
+        firestore: portOf(firestore.host),
+        auth: portOf(auth.host),
+        tasks: portOf(tasks.endpoint),
+        storage: portOf(storage.url),
+        vertex: vertex ? portOf(vertex.url) : 0,
+        functions: Math.min(...ports.values()),
+      },
       url: gateway.url,
       projectId,
       firestoreHost: firestore.host,
       authHost: auth.host,
       mediaBucket,
       workerUrls,
-      tierLimits: options.tierLimits ?? platform.tiers,
+      tierLimits,
       functions,
       tasks,
       vertex,
       storage,
       auth,
       idToken: (uid) => auth.idToken(uid),
-      stop: stopAll,
+      save,
+      stop: async () => {
+        // State is written before anything stops, while both emulators still answer.
+        await save().catch((error: unknown) =>
+          log("platform", `could not save the emulators' state: ${String(error)}`),
+        );
+        await stopAll();
+      },
     };
   } catch (error) {
     await stopAll();
@@ -211,6 +327,8 @@ export interface LocalParts {
   firestoreHost: string;
   authHost: string;
   realVertex?: boolean;
+  /** Default 900 s. */
+  signedUrlTtlSeconds?: number;
 }
 
 /**
@@ -229,7 +347,7 @@ export function localFunctionEnvironment(fn: FunctionDefinition, parts: LocalPar
       tierLimits: parts.tierLimits,
       webOrigins: parts.webOrigins,
       tasksInvokerEmail: LOCAL_INVOKER,
-      signedUrlTtlSeconds: 900,
+      signedUrlTtlSeconds: parts.signedUrlTtlSeconds ?? 900,
       workerUrls: parts.workerUrls,
       local: {
         cloudTasksEndpoint: parts.tasksEndpoint,

@@ -1,8 +1,8 @@
 // The local server's object store: in memory (what requests read) and, when a folder is given,
 // mirrored to `<dir>/<bucket>/<object name>` so a person running the platform can open the media.
 import { createHash } from "node:crypto";
-import { mkdir, rm, writeFile } from "node:fs/promises";
-import { dirname, join, resolve, sep } from "node:path";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, extname, join, relative, resolve, sep } from "node:path";
 import { crc32cBase64 } from "./crc32c.ts";
 
 export interface StoredObject {
@@ -17,6 +17,16 @@ export interface StoredObject {
   created: Date;
   updated: Date;
 }
+
+/** What the media the platform stores are served as after a restart. */
+const CONTENT_TYPES: Record<string, string> = {
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".webp": "image/webp",
+  ".mp4": "video/mp4",
+  ".json": "application/json",
+};
 
 export type NewObject = Pick<StoredObject, "bucket" | "name" | "data" | "contentType" | "cacheControl" | "metadata">;
 
@@ -42,6 +52,40 @@ export class BucketObjects {
 
   constructor(dir?: string) {
     this.dir = dir === undefined ? undefined : resolve(dir);
+  }
+
+  /**
+   * Reads back what an earlier run mirrored into the folder (every `<dir>/<bucket>/<name>`), so
+   * signed URLs for media of jobs kept across restarts still resolve. Content types come from the
+   * file extension, as nothing else survives on disk.
+   */
+  async load(now = new Date()): Promise<void> {
+    if (this.dir === undefined) return;
+    const root = this.dir;
+    const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const path = join(entry.parentPath, entry.name);
+      const [bucket, ...rest] = relative(root, path).split(sep);
+      const name = rest.join("/");
+      if (!bucket || !isValidBucketName(bucket) || !isValidObjectName(name)) continue;
+      const data = await readFile(path);
+      this.lastGeneration = Math.max(this.lastGeneration + 1, now.getTime() * 1000);
+      let objects = this.buckets.get(bucket);
+      if (!objects) {
+        objects = new Map();
+        this.buckets.set(bucket, objects);
+      }
+      objects.set(name, {
+        bucket,
+        name,
+        data,
+        contentType: CONTENT_TYPES[extname(name).toLowerCase()] ?? "application/octet-stream",
+        generation: String(this.lastGeneration),
+        created: now,
+        updated: now,
+      });
+    }
   }
 
   get(bucket: string, name: string): StoredObject | undefined {

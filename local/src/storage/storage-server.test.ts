@@ -1,8 +1,12 @@
 // The local storage server's JSON API as clients other than the blob store use it: raw HTTP (the
 // Veo stand-in) and the storage SDK reading STORAGE_EMULATOR_HOST itself, as in local functions.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { mediaBucketCors } from "@genai-platform/definition";
 import { Storage } from "@google-cloud/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type StorageServer, startStorageServer } from "./storage-server.ts";
+import { SIGNING_KEY_PATH, type StorageServer, startStorageServer } from "./storage-server.ts";
 
 const BUCKET = "local-media";
 let server: StorageServer;
@@ -113,6 +117,92 @@ describe("local storage server", () => {
     } finally {
       if (previous === undefined) delete process.env.STORAGE_EMULATOR_HOST;
       else process.env.STORAGE_EMULATOR_HOST = previous;
+    }
+  });
+});
+
+describe("the local storage server's CORS", () => {
+  const ALLOWED = "http://127.0.0.1:5999";
+  let cors: StorageServer;
+  let signedUrl: string;
+
+  beforeAll(async () => {
+    cors = await startStorageServer({ cors: { [BUCKET]: mediaBucketCors([ALLOWED]) } });
+    await fetch(`${cors.url}/upload/storage/v1/b/${BUCKET}/o?uploadType=media&name=images/a.png`, {
+      method: "POST",
+      headers: { "content-type": "image/png" },
+      body: "png bytes",
+    });
+    // Signed the way the functions sign: the storage SDK's own V4 code with the local key.
+    const key = (await (await fetch(`${cors.url}${SIGNING_KEY_PATH}`)).json()) as Record<string, string>;
+    const storage = new Storage({
+      projectId: "demo-project",
+      apiEndpoint: cors.url,
+      credentials: { client_email: key.clientEmail, private_key: key.privateKey },
+    });
+    [signedUrl] = await storage
+      .bucket(BUCKET)
+      .file("images/a.png")
+      .getSignedUrl({ version: "v4", action: "read", expires: Date.now() + 600_000 });
+  });
+  afterAll(() => cors?.stop());
+
+  it("adds the bucket's CORS headers to a signed GET from an allowed origin", async () => {
+    const response = await fetch(signedUrl, { headers: { Origin: ALLOWED } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("access-control-allow-origin")).toBe(ALLOWED);
+    expect(response.headers.get("access-control-expose-headers")).toBe("Content-Type,Content-Length");
+    expect(await response.text()).toBe("png bytes");
+  });
+
+  it("adds none for another origin, whose page then cannot read the answer", async () => {
+    const response = await fetch(signedUrl, { headers: { Origin: "http://127.0.0.1:6000" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it.each([
+    ["an allowed origin and method", ALLOWED, "GET", undefined, true],
+    ["an allowed origin asking for a listed header", ALLOWED, "GET", "content-type", true],
+    ["another origin", "http://localhost:5999", "GET", undefined, false],
+    ["a method the bucket does not allow", ALLOWED, "PUT", undefined, false],
+    ["a header the bucket does not list", ALLOWED, "GET", "authorization", false],
+  ])("answers a preflight with %s as the bucket would (allowed: %s)", async (_name, origin, method, headers, ok) => {
+    const response = await fetch(signedUrl, {
+      method: "OPTIONS",
+      headers: {
+        Origin: origin,
+        "Access-Control-Request-Method": method,
+        ...(headers ? { "Access-Control-Request-Headers": headers } : {}),
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("access-control-allow-origin")).toBe(ok ? origin : null);
+    if (ok) {
+      expect(response.headers.get("access-control-allow-methods")).toBe("GET,HEAD");
+      expect(response.headers.get("access-control-max-age")).toBe("3600");
+    }
+  });
+
+  it("serves objects an earlier run left in its folder when told to load them", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "storage-mirror-"));
+    try {
+      const first = await startStorageServer({ dir });
+      await fetch(`${first.url}/upload/storage/v1/b/${BUCKET}/o?uploadType=media&name=images/kept.png`, {
+        method: "POST",
+        headers: { "content-type": "image/png" },
+        body: "kept",
+      });
+      await first.stop();
+      const second = await startStorageServer({ dir, loadDir: true });
+      try {
+        expect(second.objects(BUCKET).get("images/kept.png")).toMatchObject({ contentType: "image/png" });
+        expect(second.objects(BUCKET).get("images/kept.png")?.data.toString()).toBe("kept");
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -5,6 +5,7 @@ import { generateKeyPair, type KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
+import type { BucketCorsRule } from "@genai-platform/definition";
 import {
   BucketObjects,
   isValidBucketName,
@@ -22,10 +23,14 @@ export interface StorageServerOptions {
   port?: number;
   /** Folder that mirrors every object as `<dir>/<bucket>/<name>`; default: memory only. */
   dir?: string;
+  /** Starts with the objects already in `dir` (kept from an earlier run). Default false. */
+  loadDir?: boolean;
   /** Clock for signed URL expiry; default: the system clock. */
   now?: () => Date;
   /** Service account email signed URLs must name; default: a local-only placeholder. */
   clientEmail?: string;
+  /** Each bucket's CORS configuration, answered on signed (XML API) URLs as Cloud Storage does. */
+  cors?: Readonly<Record<string, readonly BucketCorsRule[]>>;
 }
 
 export interface StorageServer {
@@ -50,7 +55,9 @@ export async function startStorageServer(options: StorageServerOptions = {}): Pr
   const clientEmail = options.clientEmail ?? DEFAULT_CLIENT_EMAIL;
   const privateKeyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   const store = new BucketObjects(options.dir);
+  if (options.loadDir) await store.load();
   const context: Context = {
+    cors: options.cors ?? {},
     store,
     now: options.now ?? (() => new Date()),
     key: { clientEmail, publicKey },
@@ -82,6 +89,7 @@ export async function startStorageServer(options: StorageServerOptions = {}): Pr
 }
 
 interface Context {
+  cors: Readonly<Record<string, readonly BucketCorsRule[]>>;
   store: BucketObjects;
   now: () => Date;
   key: { clientEmail: string; publicKey: KeyObject };
@@ -97,7 +105,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context): 
   if (path === SIGNING_KEY_PATH && method === "GET") {
     return sendJson(res, 200, { clientEmail: ctx.key.clientEmail, privateKey: ctx.privateKeyPem });
   }
+  // A preflight carries no signature: the browser strips nothing, but sends no credentials either.
+  if (method === "OPTIONS") return servePreflight(req, res, path, ctx);
   if (url.searchParams.has("X-Goog-Signature") || url.searchParams.has("X-Goog-Algorithm")) {
+    applyCors(req, res, path, ctx);
     return serveSigned(req, res, url, ctx);
   }
   const upload = /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/.exec(path);
@@ -202,6 +213,55 @@ async function serveSigned(req: IncomingMessage, res: ServerResponse, url: URL, 
       `No such object: ${bucket}/${name}`,
     );
   sendMedia(res, object, method === "HEAD", req.headers.range);
+}
+
+/** The first of the bucket's rules that allows `origin` with `method`, if any. */
+function corsRule(ctx: Context, path: string, origin: string, method: string): BucketCorsRule | undefined {
+  const bucket = decode(/^\/([^/]+)/.exec(path)?.[1]);
+  return ctx.cors[bucket]?.find(
+    (rule) => (rule.origins.includes(origin) || rule.origins.includes("*")) && rule.methods.includes(method),
+  );
+}
+
+/** On an object request with a matching Origin: the headers Cloud Storage adds. */
+function applyCors(req: IncomingMessage, res: ServerResponse, path: string, ctx: Context): void {
+  const origin = req.headers.origin;
+  res.setHeader("vary", "Origin");
+  if (!origin) return;
+  const rule = corsRule(ctx, path, origin, req.method ?? "GET");
+  if (!rule) return;
+  res.setHeader("access-control-allow-origin", origin);
+  if (rule.responseHeaders.length > 0) res.setHeader("access-control-expose-headers", rule.responseHeaders.join(","));
+}
+
+/**
+ * A preflight: allowed when a rule lists the origin, the requested method and every requested
+ * header; otherwise answered without CORS headers, so the browser refuses the request.
+ */
+async function servePreflight(req: IncomingMessage, res: ServerResponse, path: string, ctx: Context): Promise<void> {
+  await readBody(req);
+  const origin = req.headers.origin;
+  const method = req.headers["access-control-request-method"];
+  const requested = (req.headers["access-control-request-headers"] ?? "")
+    .split(",")
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  const rule = origin && typeof method === "string" ? corsRule(ctx, path, origin, method) : undefined;
+  const headersAllowed = (r: BucketCorsRule) =>
+    requested.every((h) => r.responseHeaders.some((allowed) => allowed.toLowerCase() === h));
+  res.setHeader("vary", "Origin");
+  if (!origin || !rule || !headersAllowed(rule)) {
+    res.writeHead(200, { "content-length": 0 }).end();
+    return;
+  }
+  res.writeHead(200, {
+    "access-control-allow-origin": origin,
+    "access-control-allow-methods": rule.methods.join(","),
+    ...(requested.length > 0 ? { "access-control-allow-headers": requested.join(",") } : {}),
+    "access-control-max-age": String(rule.maxAgeSeconds),
+    "content-length": 0,
+  });
+  res.end();
 }
 
 function sendMedia(res: ServerResponse, object: StoredObject, headOnly: boolean, range?: string): void {

@@ -10,6 +10,14 @@ const CODES: Record<string, { code: ErrorCode; message: string }> = {
   "auth/id-token-expired": { code: "TOKEN_EXPIRED", message: "the ID token has expired; refresh it and retry" },
   "auth/id-token-revoked": { code: "TOKEN_REVOKED", message: "the ID token has been revoked" },
   "auth/user-disabled": { code: "TOKEN_REVOKED", message: "the account is disabled" },
+  // Only the Auth emulator looks the account up on every verification (production checks the
+  // signature alone), so an unknown account means a token minted by an earlier emulator run.
+  "auth/user-not-found": {
+    code: "TOKEN_INVALID",
+    message:
+      "the ID token names an account this Auth emulator does not know: it was issued by an earlier run " +
+      "of the emulator. Sign in again (npm start -- --data DIR keeps accounts across restarts)",
+  },
 };
 
 export class FirebaseIdentityVerifier implements IdentityVerifier {

@@ -89,6 +89,7 @@ await writeFile(
       projectId: platform.projectId,
       firestoreHost: platform.firestoreHost,
       authHost: platform.authHost,
+      ...(platform.vertex ? { vertexUrl: platform.vertex.url } : {}),
       pid: process.pid,
     },
     null,

@@ -27,7 +27,10 @@ export function stackPreflightTarget(settings: StackSettings): PreflightTarget {
  * The local platform has no Service Usage, Firebase Management or IAM to ask: only the models check
  * applies, through the Vertex AI stand-in, with the definition's default models.
  */
-export function localPreflightTarget(state: LocalState, models = platform.defaultModels): PreflightTarget {
+export function localPreflightTarget(
+  state: LocalState,
+  models: PreflightTarget["models"] = platform.defaultModels,
+): PreflightTarget {
   if (!state.vertexUrl) throw new Error("the local platform runs with --vertex real: check the models with --stack");
   const vertexUrl = state.vertexUrl;
   return { project: state.projectId, apis: [], models, vertexBase: () => vertexUrl, checks: ["models"] };

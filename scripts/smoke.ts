@@ -25,6 +25,9 @@ if (!values.stack && !values.url) {
   process.exit(2);
 }
 
+// The local platform needs no credentials: keep Google libraries from probing the metadata server.
+if (!values.stack) process.env.METADATA_SERVER_DETECTION ??= "none";
+
 try {
   let target: Parameters<typeof runSmoke>[0];
   if (values.stack) {

@@ -1,5 +1,7 @@
 // The preflight against Google's recorded answers (nock on the real URLs): each check passes on a
 // ready project and names what is missing, with the command that fixes it, on each failure.
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { platform } from "@genai-platform/definition";
 import { REQUIRED_APIS } from "@genai-platform/infra/required-apis";
 import nock from "nock";
@@ -18,6 +20,9 @@ import {
   publisherModel,
   serviceDisabled,
 } from "./recorded-responses.ts";
+import { stackPreflightTarget, stackSettings } from "./targets.ts";
+
+const ROOT = resolve(import.meta.dirname, "..", "..");
 
 const SERVICE_USAGE = "https://serviceusage.googleapis.com";
 const FIREBASE = "https://firebase.googleapis.com";
@@ -233,5 +238,19 @@ describe("preflight", () => {
         "preflight failed: 1 of 2 checks",
       ].join("\n"),
     );
+  });
+});
+
+describe("a stack's preflight target", () => {
+  it.each(["dev", "prod"])("reads the %s stack's project and models from its Pulumi config, offline", (stack) => {
+    const settings = stackSettings(ROOT, stack);
+    const config = readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
+    expect(config).toContain(`gcp:project: ${settings.project}`);
+    expect(stackPreflightTarget(settings)).toEqual({
+      project: settings.project,
+      apis: REQUIRED_APIS,
+      models: settings.models,
+    });
+    expect(settings.models.video.location).toBe("us-central1");
   });
 });

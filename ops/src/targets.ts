@@ -1,7 +1,7 @@
 // What preflight and smoke run against: a stack (its Pulumi.<stack>.yaml, read offline as the plan
 // reads it, and Google's real endpoints) or the local platform `npm start` runs.
 import { functionNames, platform, serviceName } from "@genai-platform/definition";
-import { parseStackConfig } from "@genai-platform/infra/config";
+import { PROJECT_NAMESPACE, parseStackConfig } from "@genai-platform/infra/config";
 import { readStackConfig } from "@genai-platform/infra/plan/stack-config.ts";
 import { REQUIRED_APIS } from "@genai-platform/infra/required-apis";
 import type { LocalState } from "./local-state.ts";
@@ -15,7 +15,14 @@ export interface StackSettings {
 }
 
 export function stackSettings(root: string, stack: string): StackSettings {
-  const config = parseStackConfig(readStackConfig(root, stack));
+  // The program's own keys by short name, `gcp:` keys qualified, as parseStackConfig takes them.
+  const raw = Object.fromEntries(
+    Object.entries(readStackConfig(root, stack)).map(([key, value]) => [
+      key.replace(`${PROJECT_NAMESPACE}:`, ""),
+      value,
+    ]),
+  );
+  const config = parseStackConfig(raw);
   return { project: config.project, region: config.region, models: config.models };
 }
 

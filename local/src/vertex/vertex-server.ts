@@ -391,6 +391,12 @@ export async function startVertexServer(options: VertexServerOptions = {}): Prom
     if (!served?.locations.includes(location)) {
       throw new HttpFailure(404, notServed(modelPath));
     }
+    if (method === "countTokens") {
+      // Free, with a quota of its own apart from generation's: neither counted nor limited here.
+      // Source: https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/count-tokens
+      const contents = (parseJson(await readBody(req)) as { contents?: unknown } | null)?.contents;
+      return sendJson(res, 200, { totalTokens: Math.max(1, Math.ceil(JSON.stringify(contents ?? "").length / 4)) });
+    }
     totals.requests += 1;
     modelStats(modelId).requests += 1;
     const answer = (status: number, body: unknown) => {
@@ -403,10 +409,6 @@ export async function startVertexServer(options: VertexServerOptions = {}): Prom
     } catch (error) {
       const failure = error instanceof HttpFailure ? error : new HttpFailure(400, "Unreadable request.");
       return answer(failure.status, googleError(failure.status, failure.message));
-    }
-    if (method === "countTokens") {
-      const text = JSON.stringify((body as { contents?: unknown } | null)?.contents ?? "");
-      return sendJson(res, 200, { totalTokens: Math.max(1, Math.ceil(text.length / 4)) });
     }
     recent.push({ model: modelId, method, body });
     if (recent.length > RECENT_REQUESTS) recent.shift();

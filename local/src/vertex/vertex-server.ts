@@ -17,8 +17,8 @@
 //   .../models/MODEL:streamGenerateContent?alt=sse  the same replies as SSE `data:` chunks: text in
 //     several deltas, a function call in its own chunk, finishReason and usageMetadata last.
 //     Function calls carry a thoughtSignature, as Gemini 3's do.
-//   .../models/MODEL:countTokens  body {contents}: {totalTokens} (text length / 4), outside every quota,
-//     as Google's free token count is; the preflight's check that a model is served there.
+//   .../models/MODEL:countTokens  body {contents}: {totalTokens} (text length / 4), outside the
+//     generation stats and quotas; the preflight's check that a model is served there.
 //   GET /v1beta1/publishers/google/models/MODEL  the publisher model (name, versionId, launchStage) for
 //     a model the catalog lists in any location, else the same 404.
 //   .../models/MODEL:predictLongRunning   starts a Veo operation -> {name: ".../operations/<id>"}.
@@ -392,8 +392,8 @@ export async function startVertexServer(options: VertexServerOptions = {}): Prom
       throw new HttpFailure(404, notServed(modelPath));
     }
     if (method === "countTokens") {
-      // Free, with a quota of its own apart from generation's: neither counted nor limited here.
-      // Source: https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/count-tokens
+      // A count generates nothing: kept out of the generation stats and quotas.
+      // Source: https://cloud.google.com/vertex-ai/docs/generative-ai/multimodal/get-token-count
       const contents = (parseJson(await readBody(req)) as { contents?: unknown } | null)?.contents;
       return sendJson(res, 200, { totalTokens: Math.max(1, Math.ceil(JSON.stringify(contents ?? "").length / 4)) });
     }

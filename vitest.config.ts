@@ -43,6 +43,16 @@ export default defineConfig({
       },
       {
         test: {
+          name: "ops",
+          root: "ops",
+          include: ["src/**/*.test.ts"],
+          setupFiles,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: "scripts",
           root: "scripts",
           include: ["**/*.test.ts"],

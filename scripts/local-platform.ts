@@ -188,6 +188,7 @@ await writeFile(
       storageUrl: platform.storage.url,
       webUrl: web?.url,
       webOrigins: platform.webOrigins,
+      ...(platform.vertex ? { vertexUrl: platform.vertex.url } : {}),
       pid: process.pid,
     },
     null,

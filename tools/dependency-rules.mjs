@@ -1,6 +1,6 @@
 // The dependency direction between the packages, checked by dependency-cruiser in `npm test`
 // (tools/dependency-rules.test.ts runs it over the tree, and over a tree made to break each rule).
-const PACKAGES = "definition|client|functions|local|infra|policies|scripts|web";
+const PACKAGES = "definition|client|functions|local|infra|policies|ops|scripts|web";
 const TEST = "(\\.test\\.ts$|/test/)";
 
 /** @type {import("dependency-cruiser").IForbiddenRuleType[]} */

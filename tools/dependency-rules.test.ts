@@ -37,6 +37,7 @@ describe("the package dependency rules", () => {
       "local",
       "infra",
       "policies",
+      "ops",
       "scripts",
       "web",
     ]);

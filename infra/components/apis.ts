@@ -3,26 +3,9 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { PropagationWait } from "../dynamic/propagation-wait.ts";
+import { REQUIRED_APIS } from "./required-apis.ts";
 
-/** Services the platform calls or deploys onto. */
-export const REQUIRED_APIS = [
-  "aiplatform.googleapis.com",
-  "artifactregistry.googleapis.com",
-  "bigquery.googleapis.com",
-  "cloudbuild.googleapis.com",
-  "cloudfunctions.googleapis.com",
-  // Project lookups and project-level IAM members go through Resource Manager.
-  "cloudresourcemanager.googleapis.com",
-  "cloudtasks.googleapis.com",
-  "firebaserules.googleapis.com",
-  "firestore.googleapis.com",
-  "iam.googleapis.com",
-  "iamcredentials.googleapis.com",
-  "logging.googleapis.com",
-  "monitoring.googleapis.com",
-  "run.googleapis.com",
-  "storage.googleapis.com",
-] as const;
+export { REQUIRED_APIS } from "./required-apis.ts";
 
 export interface ApisArgs {
   /** Project to enable the services in. */

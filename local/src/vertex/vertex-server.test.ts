@@ -69,6 +69,37 @@ describe("the local Vertex AI server, as strict as Vertex about models and locat
     }
   });
 
+  it("counts tokens for a served pair outside every quota, and refuses an unlisted pair as Vertex does", async () => {
+    const vertex = await server({ quotaPerSecond: 1 });
+    for (let i = 0; i < 3; i++) {
+      const counted = await fetch(`${vertex.url}${modelPath(MODELS.image, "global", "countTokens")}`, {
+        method: "POST",
+        body: imageBody,
+      });
+      expect(counted.status).toBe(200);
+      expect(((await counted.json()) as { totalTokens: number }).totalTokens).toBeGreaterThan(0);
+    }
+    expect(vertex.stats().requests).toBe(0);
+    const unlisted = await fetch(`${vertex.url}${modelPath(MODELS.image, "us-central1", "countTokens")}`, {
+      method: "POST",
+      body: imageBody,
+    });
+    expect(unlisted.status).toBe(404);
+    expect(((await unlisted.json()) as { error: { message: string } }).error.message).toMatch(/^Publisher Model `/);
+  });
+
+  it("answers a publisher model lookup for catalog models only", async () => {
+    const vertex = await server();
+    const known = await fetch(`${vertex.url}/v1beta1/publishers/google/models/${MODELS.video}`);
+    expect(known.status).toBe(200);
+    expect(await known.json()).toMatchObject({ name: `publishers/google/models/${MODELS.video}` });
+    const unknown = await fetch(`${vertex.url}/v1beta1/publishers/google/models/veo-9-generate`);
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { message: string } }).error.message).toContain(
+      "Publisher Model `publishers/google/models/veo-9-generate` was not found",
+    );
+  });
+
   it("holds each model to the per-minute quota Google states for it", async () => {
     const veo = platform.models.find((m) => m.id === "veo-3.1-generate-preview")!;
     const perMinute = veo.quota.requestsPerMinute!;
@@ -150,7 +181,7 @@ describe("the local Vertex AI server", () => {
     ["an unknown path", "/v1beta1/projects/p/nothing", { method: "POST", body: "{}" }, 404, "NOT_FOUND"],
     [
       "an unknown model method",
-      IMAGE_PATH.replace("generateContent", "countTokens"),
+      IMAGE_PATH.replace("generateContent", "computeTokens"),
       { method: "POST" },
       404,
       "NOT_FOUND",

@@ -17,6 +17,10 @@
 //   .../models/MODEL:streamGenerateContent?alt=sse  the same replies as SSE `data:` chunks: text in
 //     several deltas, a function call in its own chunk, finishReason and usageMetadata last.
 //     Function calls carry a thoughtSignature, as Gemini 3's do.
+//   .../models/MODEL:countTokens  body {contents}: {totalTokens} (text length / 4), outside the
+//     generation stats and quotas; the preflight's check that a model is served there.
+//   GET /v1beta1/publishers/google/models/MODEL  the publisher model (name, versionId, launchStage) for
+//     a model the catalog lists in any location, else the same 404.
 //   .../models/MODEL:predictLongRunning   starts a Veo operation -> {name: ".../operations/<id>"}.
 //   .../models/MODEL:fetchPredictOperation  body {operationName}: {done:false} for the first
 //     `pollsUntilDone` polls (default 3), then done with response.videos[0].gcsUri =
@@ -127,7 +131,9 @@ const MODEL_METHODS = new Set([
   "streamGenerateContent",
   "predictLongRunning",
   "fetchPredictOperation",
+  "countTokens",
 ]);
+const PUBLISHER_MODEL_ROUTE = /^\/v1(?:beta1)?\/(publishers\/google\/models\/([^/:]+))$/;
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
 
 class HttpFailure extends Error {
@@ -137,6 +143,11 @@ class HttpFailure extends Error {
     this.status = status;
   }
 }
+
+// Vertex's words for a model it does not serve there (or at all, or not to this project).
+// Source: https://cloud.google.com/vertex-ai/generative-ai/docs/learn/model-versions
+const notServed = (modelPath: string) =>
+  `Publisher Model \`${modelPath}\` was not found or your project does not have access to it. Please ensure you are using a valid model version. For more information, see: https://cloud.google.com/vertex-ai/generative-ai/docs/learn/model-versions`;
 
 function googleError(status: number, message: string) {
   return {
@@ -378,12 +389,13 @@ export async function startVertexServer(options: VertexServerOptions = {}): Prom
     if (req.method !== "POST") throw new HttpFailure(405, `Use POST for :${method}.`);
     const served = catalog.find((m) => m.id === modelId);
     if (!served?.locations.includes(location)) {
-      // Vertex's words for a model it does not serve there (or at all, or not to this project).
-      // Source: https://cloud.google.com/vertex-ai/generative-ai/docs/learn/model-versions
-      throw new HttpFailure(
-        404,
-        `Publisher Model \`${modelPath}\` was not found or your project does not have access to it. Please ensure you are using a valid model version. For more information, see: https://cloud.google.com/vertex-ai/generative-ai/docs/learn/model-versions`,
-      );
+      throw new HttpFailure(404, notServed(modelPath));
+    }
+    if (method === "countTokens") {
+      // A count generates nothing: kept out of the generation stats and quotas.
+      // Source: https://cloud.google.com/vertex-ai/docs/generative-ai/multimodal/get-token-count
+      const contents = (parseJson(await readBody(req)) as { contents?: unknown } | null)?.contents;
+      return sendJson(res, 200, { totalTokens: Math.max(1, Math.ceil(JSON.stringify(contents ?? "").length / 4)) });
     }
     totals.requests += 1;
     modelStats(modelId).requests += 1;
@@ -450,6 +462,17 @@ export async function startVertexServer(options: VertexServerOptions = {}): Prom
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const handle = async () => {
       if (url.pathname.startsWith("/__control/")) return control(req, res, url.pathname);
+      const publisherModel = PUBLISHER_MODEL_ROUTE.exec(url.pathname);
+      if (publisherModel && req.method === "GET") {
+        const [, name = "", modelId = ""] = publisherModel;
+        const known = catalog.find((m) => m.id === modelId);
+        if (!known) throw new HttpFailure(404, notServed(name));
+        return sendJson(res, 200, {
+          name,
+          versionId: "001",
+          launchStage: known.stage === "ga" ? "GA" : "PUBLIC_PREVIEW",
+        });
+      }
       const route = MODEL_ROUTE.exec(url.pathname);
       if (!route) throw new HttpFailure(404, `The requested URL ${url.pathname} was not found on this server.`);
       return model(req, res, url, route);

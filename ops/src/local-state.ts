@@ -1,0 +1,23 @@
+// The running local platform as `npm start` records it (`.local/platform.json`): where its gateway,
+// emulators and Vertex AI stand-in listen.
+import { readFile } from "node:fs/promises";
+
+export interface LocalState {
+  /** The gateway: `<url>/<functionName>`. */
+  url: string;
+  projectId: string;
+  firestoreHost: string;
+  authHost: string;
+  /** Absent with `--vertex real`. */
+  vertexUrl?: string;
+}
+
+export async function readLocalState(file: string): Promise<LocalState> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw new Error(`the local platform is not running (no ${file}): start it with \`npm start\` first`);
+  }
+  return JSON.parse(text) as LocalState;
+}

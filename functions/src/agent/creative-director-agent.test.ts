@@ -3,7 +3,7 @@
 // a stand-in verifier (real Firebase token verification is covered by the shared endpoint tests).
 import type { AddressInfo } from "node:net";
 import { AGENT_LIMITS, agentStreamEventSchema, agentTurnResponseSchema } from "@genai-platform/client/api";
-import { MODELS, type TierLimits } from "@genai-platform/definition";
+import { MODELS, platform, type TierLimits } from "@genai-platform/definition";
 import { http } from "@google-cloud/functions-framework";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
 import type { MastraModelConfig } from "@mastra/core/llm";
@@ -188,6 +188,38 @@ describe("creativeDirectorAgent", () => {
     expect(res.status).toBe(200);
     expect(mock.calls()).toBe(MAX_AGENT_STEPS);
     expect(res.body.toolCalls).toHaveLength(MAX_AGENT_STEPS);
+  });
+
+  it(`answers TOOL_CALL_LIMIT to every tool call past ${platform.agent.maxToolCallsPerTurn} in a turn, across steps, doing nothing for them`, async () => {
+    const max = platform.agent.maxToolCallsPerTurn;
+    // A hostile model: 3 parallel calls in one step, then a flood of 2 × max in the next.
+    script = ({ step }) => {
+      if (step === 0)
+        return { toolCalls: [0, 1, 2].map((i) => ({ name: "getJobStatus", input: { jobId: `missing-job-${i}` } })) };
+      if (step === 1)
+        return {
+          toolCalls: Array.from({ length: 2 * max }, (_, i) => ({
+            name: i % 2 === 0 ? "getJobStatus" : "requestImage",
+            input: i % 2 === 0 ? { jobId: `missing-job-x${i}` } : { prompt: `a glass teapot, take ${i}` },
+          })),
+        };
+      return { text: "Done." };
+    };
+    const res = await post(turn("Check everything, many times"), { uid: "mallory" });
+    expect(res.status).toBe(200);
+    const outputs = (res.body.toolCalls as Array<{ output: { ok: boolean; error?: { code: string } } }>).map((call) =>
+      call.output.ok ? "ok" : call.output.error?.code,
+    );
+    expect(outputs).toHaveLength(3 + 2 * max);
+    expect(outputs.filter((code) => code !== "TOOL_CALL_LIMIT")).toHaveLength(max);
+    expect(outputs.filter((code) => code === "TOOL_CALL_LIMIT")).toHaveLength(3 + max);
+    // The calls within the cap ran: image requests up to the quota, the rest as quota errors.
+    expect((await jobsOf("mallory")).length).toBeLessThanOrEqual(LIMITS.free.image);
+    expect(await usage("mallory")).toMatchObject({ agent: 1 });
+    const limited = res.body.toolCalls.find(
+      (call: { output: { error?: { code: string } } }) => call.output.error?.code === "TOOL_CALL_LIMIT",
+    );
+    expect(limited.output.error.message).toMatch(new RegExp(`already made its ${max} tool calls`));
   });
 
   it("logs one agent_turn event per turn with model, latency, tokens and tool calls", async () => {

@@ -2,7 +2,7 @@
 // its stream into ordered events and one answer, and log one generation event for the turn.
 
 import type { AgentStreamEvent, AgentToolCall, AgentTurnRequest, AgentTurnResponse } from "@genai-platform/client/api";
-import type { TierName } from "@genai-platform/definition";
+import { platform, type TierName } from "@genai-platform/definition";
 import { Agent } from "@mastra/core/agent";
 import type { MastraModelConfig } from "@mastra/core/llm";
 import { noopLogger } from "@mastra/core/logger";
@@ -13,7 +13,7 @@ import { type AgentCaller, type AgentJobs, turnDigest } from "./job-tools.ts";
 import { creativeDirectorTools } from "./tools.ts";
 
 /** Model steps per turn (each tool round trip is one); bounds cost and latency of a turn. */
-export const MAX_AGENT_STEPS = 6;
+export const MAX_AGENT_STEPS = platform.agent.maxStepsPerTurn;
 
 export interface CreativeDirectorDeps {
   jobs: AgentJobs;

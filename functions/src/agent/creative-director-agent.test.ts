@@ -326,6 +326,26 @@ describe("creativeDirectorAgent", () => {
     expect(errorLines).toEqual(Array(2).fill("agent turn failed (UNAVAILABLE): Error: upstream exploded"));
   });
 
+  it.each([
+    ["a 500 from the model", 500, "UNAVAILABLE", 503],
+    ["a 429 from the model", 429, "BUSY", 503],
+  ])("charges nothing for a turn that failed with %s, streamed or not", async (_name, statusCode, code, status) => {
+    // The first step works (a tool call), the second fails: the turn broke mid-stream.
+    script = ({ step }) => {
+      if (step === 0) return { toolCalls: [{ name: "getJobStatus", input: { jobId: "missing-job-1" } }] };
+      throw Object.assign(new Error("upstream failed"), { statusCode });
+    };
+    const streamed = sseEvents((await post(turn("Plan a film"), { accept: "text/event-stream", uid: "carol" })).text);
+    expect(streamed.at(-1)).toMatchObject({ type: "error", error: { code } });
+    const res = await post(turn("Plan a film"), { uid: "carol" });
+    expect([res.status, res.body.error.code]).toEqual([status, code]);
+    expect(await usage("carol")).toMatchObject({ agent: 0 });
+    // A turn that works is still charged.
+    script = requestsOneImage;
+    expect((await post(turn("Make me a key frame"), { uid: "carol" })).status).toBe(200);
+    expect(await usage("carol")).toMatchObject({ agent: 1 });
+  });
+
   it("answers 429 before any model call when the caller's agent quota is used up", async () => {
     await fs.db.doc(`usage/alice_${today()}`).set({ agent: LIMITS.free.agent });
     const res = await post(turn("Make me a key frame"));

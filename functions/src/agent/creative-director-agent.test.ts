@@ -346,6 +346,18 @@ describe("creativeDirectorAgent", () => {
     expect(await usage("carol")).toMatchObject({ agent: 1 });
   });
 
+  it("answers a safety-blocked turn 422 MODEL_SAFETY_BLOCKED, as JSON and as the stream's last event", async () => {
+    script = () => ({ blocked: true });
+    const res = await post(turn("Something the filters refuse"), { uid: "dave" });
+    expect([res.status, res.body.error.code]).toEqual([422, "MODEL_SAFETY_BLOCKED"]);
+    const streamed = sseEvents(
+      (await post(turn("Something the filters refuse"), { accept: "text/event-stream", uid: "dave" })).text,
+    );
+    expect(streamed.at(-1)).toMatchObject({ type: "error", error: { code: "MODEL_SAFETY_BLOCKED" } });
+    // The model ran: blocked turns stay charged, so they are not a free way to call it.
+    expect(await usage("dave")).toMatchObject({ agent: 2 });
+  });
+
   it("answers 429 before any model call when the caller's agent quota is used up", async () => {
     await fs.db.doc(`usage/alice_${today()}`).set({ agent: LIMITS.free.agent });
     const res = await post(turn("Make me a key frame"));

@@ -117,6 +117,11 @@ export async function runTurn(
     if (!aborted && !failure) {
       const total = await stream.totalUsage;
       usage = { inputTokens: total?.inputTokens ?? 0, outputTokens: total?.outputTokens ?? 0 };
+      // A safety block is no HTTP error: the model ends the step with a content-filter finish and
+      // no text. Answered with its own code instead of an empty message.
+      if ((await stream.finishReason) === "content-filter") {
+        failure = new AppError("MODEL_SAFETY_BLOCKED", "the model declined this request under its safety filters");
+      }
     }
   } catch (error) {
     if (options.signal?.aborted) aborted = true;

@@ -60,7 +60,7 @@ export function creativeDirectorEndpoint(deps: CreativeDirectorHttpDeps): Pick<H
         });
         return { status: 200, body: answer };
       } catch (error) {
-        await refundFailedTurn(deps, turn, ctx.signal);
+        await refundFailedTurn(deps, turn, ctx.signal, error);
         throw error;
       }
     },
@@ -102,10 +102,17 @@ async function admitTurn(deps: CreativeDirectorHttpDeps, ctx: RequestContext): P
 /**
  * A turn that threw did not deliver: its model call failed (runTurn turns 5xx, 429 and stream
  * errors into BUSY/UNAVAILABLE), so its unit goes back — once, here. A turn the client cancelled
- * keeps its charge (the model worked until then). A refund that cannot be written is logged.
+ * or the model's safety filters blocked keeps its charge (the model worked). A refund that cannot
+ * be written is logged.
  */
-async function refundFailedTurn(deps: CreativeDirectorHttpDeps, turn: AdmittedTurn, signal: AbortSignal) {
-  if (signal.aborted) return;
+async function refundFailedTurn(
+  deps: CreativeDirectorHttpDeps,
+  turn: AdmittedTurn,
+  signal: AbortSignal,
+  error: unknown,
+) {
+  // A safety-blocked turn did use the model: it stays charged, so blocked prompts are not free.
+  if (signal.aborted || (error instanceof AppError && error.code === "MODEL_SAFETY_BLOCKED")) return;
   try {
     await refundAgentTurn(deps.quota(), turn.caller.uid, turn.charge);
   } catch (error) {
@@ -134,7 +141,7 @@ async function streamTurn(
       },
     });
   } catch (error) {
-    await refundFailedTurn(deps, turn, signal);
+    await refundFailedTurn(deps, turn, signal, error);
     // A model failure already arrived as the `error` event; a gone client needs nothing.
     if (!(error instanceof AppError) && !signal.aborted && !res.writableEnded) {
       res.write(sseFrame({ type: "error", error: { code: "INTERNAL", message: "internal error" } }));

@@ -176,6 +176,18 @@ describe("npm start (the local platform)", () => {
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
   });
 
+  it("answers malformed and oversized bodies with the API's JSON error before anything else runs", async () => {
+    for (const [body, type, status, code] of [
+      ['{"prompt":', "application/json", 400, "INVALID_JSON"],
+      ["null", "application/json", 401, "TOKEN_MISSING"],
+      ['{"prompt":"x"}', "application/json; charset=iso-8859-1", 415, "UNSUPPORTED_MEDIA_TYPE"],
+      [JSON.stringify({ prompt: "x".repeat(1024 * 1024) }), "application/json", 413, "PAYLOAD_TOO_LARGE"],
+    ] as const) {
+      const res = await fetch(`${baseUrl}/generateImage`, { method: "POST", headers: { "Content-Type": type }, body });
+      expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([status, code]);
+    }
+  });
+
   it("stops everything it started on SIGTERM, saving the emulators' state into --data", async () => {
     const pid = child.pid ?? 0;
     const started = await descendants(pid);

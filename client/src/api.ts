@@ -2,16 +2,39 @@
 // zod only: the client bundles this file into the web app.
 import { z } from "zod";
 
+// What Firestore can hold, checked here so a value the store would refuse is a 400 naming its
+// field, never a 500 after the fact. Firestore strings are UTF-8: a lone UTF-16 surrogate has no
+// UTF-8 form. Ids matching __.*__ are reserved.
+// Source: https://firebase.google.com/docs/firestore/quotas#collections_documents_and_fields
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const RESERVED_ID = /^__.*__$/;
+
+/** True when `text` can be stored as a Firestore string (well-formed UTF-16, so encodable as UTF-8). */
+export function isStorableText(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
+/** Free text of a request: trimmed, bounded, and storable. */
+const text = (min: number, max: number, name: string) =>
+  z
+    .string()
+    .trim()
+    .min(min, min > 1 ? `${name} must be at least ${min} characters` : `${name} must not be empty`)
+    .max(max, `${name} must be at most ${max} characters`)
+    .refine(isStorableText, `${name} must be valid Unicode text (it contains a lone surrogate)`);
+
+/** A job id: what the platform generates, never a name Firestore reserves. */
+export const jobIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, "is not a job id")
+  .refine((id) => !RESERVED_ID.test(id), "is not a job id (names like __…__ are reserved by Firestore)");
+
 // Gemini image models' output aspect ratios.
 // Source: https://docs.cloud.google.com/gemini-enterprise-agent-platform/reference/rest/Shared.Types/AspectRatio
 export const IMAGE_ASPECT_RATIOS = ["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"] as const;
 
 export const imageRequestSchema = z.strictObject({
-  prompt: z
-    .string()
-    .trim()
-    .min(3, "prompt must be at least 3 characters")
-    .max(4000, "prompt must be at most 4000 characters"),
+  prompt: text(3, 4000, "prompt"),
   aspectRatio: z.enum(IMAGE_ASPECT_RATIOS).default("1:1"),
   /** Output resolution Gemini 3 Pro Image supports. Source: https://ai.google.dev/gemini-api/docs/image-generation */
   imageSize: z.enum(["1K", "2K", "4K"]).default("1K"),
@@ -19,12 +42,8 @@ export const imageRequestSchema = z.strictObject({
 export type ImageRequest = z.infer<typeof imageRequestSchema>;
 
 export const videoRequestSchema = z.strictObject({
-  prompt: z
-    .string()
-    .trim()
-    .min(3, "prompt must be at least 3 characters")
-    .max(4000, "prompt must be at most 4000 characters"),
-  negativePrompt: z.string().trim().max(1000).optional(),
+  prompt: text(3, 4000, "prompt"),
+  negativePrompt: text(0, 1000, "negativePrompt").optional(),
   // Veo 3.1: 16:9 or 9:16; 4, 6 or 8 seconds; 720p or 1080p.
   // Source: https://docs.cloud.google.com/vertex-ai/generative-ai/docs/models/veo/3-1-generate
   aspectRatio: z.enum(["16:9", "9:16"]).default("16:9"),
@@ -80,7 +99,7 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** The body of a Cloud Task: which job, and for video whether to start or poll. */
 export const taskPayloadSchema = z.strictObject({
-  jobId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  jobId: jobIdSchema,
   step: z.enum(["run", "start", "poll"]).default("run"),
   /** Video polls: which poll of the job this task is (1-based), so a stale duplicate is recognised. */
   poll: z.number().int().min(1).max(1000).optional(),
@@ -99,15 +118,15 @@ export const AGENT_LIMITS = {
 
 export const agentMessageSchema = z.strictObject({
   role: z.enum(["user", "assistant"]),
-  content: z.string().trim().min(1, "content must not be empty").max(AGENT_LIMITS.maxMessageChars),
+  content: text(1, AGENT_LIMITS.maxMessageChars, "content"),
 });
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
 
 /** An optional structured brief the web app collects next to the chat. */
 export const creativeBriefSchema = z.strictObject({
-  goal: z.string().trim().min(3).max(2000),
-  audience: z.string().trim().max(500).optional(),
-  tone: z.string().trim().max(500).optional(),
+  goal: text(3, 2000, "goal"),
+  audience: text(0, 500, "audience").optional(),
+  tone: text(0, 500, "tone").optional(),
   formats: z
     .array(z.enum(["image", "video"]))
     .max(2)

@@ -169,6 +169,7 @@ export const definition = {
     free: { image: 20, video: 2, agent: 50 },
     pro: { image: 500, video: 40, agent: 1000 },
   },
+  agent: { maxStepsPerTurn: 6, maxToolCallsPerTurn: 8 },
   collections: [
     { id: "users", description: "One document per user: `tier` (free|pro); absent means free." },
     { id: "jobs", description: "One document per generation job; the client watches its own.", ttlField: "expireAt" },

@@ -225,12 +225,21 @@ export const logEventSchema = z.object({
 });
 export type LogEventDefinition = DeepReadonly<z.infer<typeof logEventSchema>>;
 
+/** Bounds of one creative-director turn: what a hostile or looping model can make one turn cost. */
+export const agentLimitsSchema = z.strictObject({
+  /** Model steps per turn (each tool round trip is one). */
+  maxStepsPerTurn: z.number().int().min(1).max(20),
+  /** Tool calls per turn across all steps (one step may carry many); past it a tool answers an error. */
+  maxToolCallsPerTurn: z.number().int().min(1).max(50),
+});
+
 export const platformSchema = z.object({
   functions: z.array(functionSchema).min(1),
   queues: z.array(queueSchema).min(1),
   /** Service account Cloud Tasks uses to sign the OIDC token it sends workers. */
   tasksInvokerServiceAccountId: serviceAccountIdSchema,
   tiers: tierLimitsSchema,
+  agent: agentLimitsSchema,
   collections: z.array(collectionSchema).min(1),
   indexes: z.array(indexSchema),
   generationEvent: logEventSchema,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { platform } from "../index.ts";
+import { LOCAL_ONLY_VARIABLE_NAMES } from "./local-only-variables.ts";
 import { ConfigError, loadRuntimeConfig, requiredEnvKeys } from "./runtime-config.ts";
 
 const generateImageEnv = {
@@ -47,8 +48,37 @@ describe("runtime config", () => {
     const local = { ...generateImageEnv, PLATFORM_ENV: "local", CLOUD_TASKS_ENDPOINT: "127.0.0.1:8123" };
     expect(loadRuntimeConfig("generateImage", local).local.cloudTasksEndpoint).toBe("127.0.0.1:8123");
     expect(() => loadRuntimeConfig("generateImage", { ...local, PLATFORM_ENV: "prod" })).toThrowError(
-      /^CLOUD_TASKS_ENDPOINT: points at a local stand-in/,
+      /^CLOUD_TASKS_ENDPOINT: points at an emulator or local stand-in/,
     );
+  });
+
+  it.each(LOCAL_ONLY_VARIABLE_NAMES.flatMap((name) => (["dev", "prod"] as const).map((env) => [name, env] as const)))(
+    "refuses to start with %s when PLATFORM_ENV=%s",
+    (name, platformEnv) => {
+      const env = { ...generateImageEnv, PLATFORM_ENV: platformEnv, [name]: "127.0.0.1:9099" };
+      expect(() => loadRuntimeConfig("generateImage", env)).toThrowError(
+        new RegExp(`^${name}: points at an emulator or local stand-in and is only allowed with PLATFORM_ENV=local$`),
+      );
+    },
+  );
+
+  it("refuses an emulator variable it does not itself read, even an empty one, and one of a library not yet listed", () => {
+    for (const extra of [{ PUBSUB_EMULATOR_HOST: "" }, { SPANNER_EMULATOR_HOST: "localhost:9010" }]) {
+      expect(() => loadRuntimeConfig("imageWorker", { ...generateImageEnv, ...extra })).toThrowError(
+        new RegExp(`^${Object.keys(extra)[0]}: `),
+      );
+    }
+  });
+
+  it("refuses emulator variables before anything else, even when PLATFORM_ENV itself is missing", () => {
+    const { PLATFORM_ENV: _, ...env } = { ...generateImageEnv, FIRESTORE_EMULATOR_HOST: "127.0.0.1:8080" };
+    expect(() => loadRuntimeConfig("generateImage", env)).toThrowError(/^FIRESTORE_EMULATOR_HOST: /);
+  });
+
+  it("lets the local platform run with every emulator variable set", () => {
+    const all = Object.fromEntries(LOCAL_ONLY_VARIABLE_NAMES.map((name) => [name, "http://127.0.0.1:9099"]));
+    const env = { ...generateImageEnv, ...all, PLATFORM_ENV: "local", CLOUD_TASKS_ENDPOINT: "127.0.0.1:8123" };
+    expect(loadRuntimeConfig("generateImage", env).environment).toBe("local");
   });
 
   it("requires what each function's access implies", () => {

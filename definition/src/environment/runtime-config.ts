@@ -12,6 +12,7 @@ import {
   type TierLimits,
   tierLimitsSchema,
 } from "../index.ts";
+import { localOnlyVariablesIn } from "./local-only-variables.ts";
 
 export class ConfigError extends Error {
   readonly variable: string;
@@ -63,9 +64,6 @@ export interface LocalEndpoints {
   /** Base URL of a server speaking the Cloud Storage JSON API (the storage SDK's emulator variable). */
   storageEmulatorHost?: string;
 }
-
-/** Variables that point adapters at local stand-ins; forbidden outside `PLATFORM_ENV=local`. */
-export const LOCAL_ENDPOINT_VARIABLES = ["VERTEX_BASE_URL", "CLOUD_TASKS_ENDPOINT", "STORAGE_EMULATOR_HOST"] as const;
 
 const nonEmpty = z.string().trim().min(1, "is required");
 const jsonText = <T extends z.ZodType>(schema: T) =>
@@ -136,6 +134,17 @@ export function loadRuntimeConfig(
   env: Record<string, string | undefined> = process.env,
 ): RuntimeConfig {
   const fn = getFunction(name);
+  // Before anything else: outside the local platform, no emulator or stand-in variable of ANY
+  // library may be present, whether or not this config reads it (the SDKs read them on their own).
+  if (env.PLATFORM_ENV !== "local") {
+    const stray = localOnlyVariablesIn(env)[0];
+    if (stray) {
+      throw new ConfigError(
+        stray,
+        "points at an emulator or local stand-in and is only allowed with PLATFORM_ENV=local",
+      );
+    }
+  }
   const parsed = runtimeEnvSchema(fn).safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -143,10 +152,6 @@ export function loadRuntimeConfig(
     throw new ConfigError(variable, issue?.message ?? "is invalid");
   }
   const values = parsed.data as Record<string, unknown>;
-  if (values.PLATFORM_ENV !== "local") {
-    const stray = LOCAL_ENDPOINT_VARIABLES.find((key) => values[key] !== undefined);
-    if (stray) throw new ConfigError(stray, "points at a local stand-in and is only allowed with PLATFORM_ENV=local");
-  }
   const queues: Partial<Record<QueueName, QueueTarget>> = {};
   for (const queue of fn.access.enqueues as QueueName[]) {
     const keys = queueEnvKeys(queue);

@@ -3,7 +3,7 @@
 // a stand-in verifier (real Firebase token verification is covered by the shared endpoint tests).
 import type { AddressInfo } from "node:net";
 import { AGENT_LIMITS, agentStreamEventSchema, agentTurnResponseSchema } from "@genai-platform/client/api";
-import { MODELS, type TierLimits } from "@genai-platform/definition";
+import { MODELS, platform, type TierLimits } from "@genai-platform/definition";
 import { http } from "@google-cloud/functions-framework";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
 import type { MastraModelConfig } from "@mastra/core/llm";
@@ -190,6 +190,38 @@ describe("creativeDirectorAgent", () => {
     expect(res.body.toolCalls).toHaveLength(MAX_AGENT_STEPS);
   });
 
+  it(`answers TOOL_CALL_LIMIT to every tool call past ${platform.agent.maxToolCallsPerTurn} in a turn, across steps, doing nothing for them`, async () => {
+    const max = platform.agent.maxToolCallsPerTurn;
+    // A hostile model: 3 parallel calls in one step, then a flood of 2 × max in the next.
+    script = ({ step }) => {
+      if (step === 0)
+        return { toolCalls: [0, 1, 2].map((i) => ({ name: "getJobStatus", input: { jobId: `missing-job-${i}` } })) };
+      if (step === 1)
+        return {
+          toolCalls: Array.from({ length: 2 * max }, (_, i) => ({
+            name: i % 2 === 0 ? "getJobStatus" : "requestImage",
+            input: i % 2 === 0 ? { jobId: `missing-job-x${i}` } : { prompt: `a glass teapot, take ${i}` },
+          })),
+        };
+      return { text: "Done." };
+    };
+    const res = await post(turn("Check everything, many times"), { uid: "mallory" });
+    expect(res.status).toBe(200);
+    const outputs = (res.body.toolCalls as Array<{ output: { ok: boolean; error?: { code: string } } }>).map((call) =>
+      call.output.ok ? "ok" : call.output.error?.code,
+    );
+    expect(outputs).toHaveLength(3 + 2 * max);
+    expect(outputs.filter((code) => code !== "TOOL_CALL_LIMIT")).toHaveLength(max);
+    expect(outputs.filter((code) => code === "TOOL_CALL_LIMIT")).toHaveLength(3 + max);
+    // The calls within the cap ran: image requests up to the quota, the rest as quota errors.
+    expect((await jobsOf("mallory")).length).toBeLessThanOrEqual(LIMITS.free.image);
+    expect(await usage("mallory")).toMatchObject({ agent: 1 });
+    const limited = res.body.toolCalls.find(
+      (call: { output: { error?: { code: string } } }) => call.output.error?.code === "TOOL_CALL_LIMIT",
+    );
+    expect(limited.output.error.message).toMatch(new RegExp(`already made its ${max} tool calls`));
+  });
+
   it("logs one agent_turn event per turn with model, latency, tokens and tool calls", async () => {
     await post(turn("Make me a key frame"));
     const turns = events.lines.filter((line) => line.event === "agent_turn");
@@ -292,6 +324,38 @@ describe("creativeDirectorAgent", () => {
     expect(res.body.error.code).toBe("UNAVAILABLE");
     expect(events.lines.filter((l) => l.event === "agent_turn").map((l) => l.status)).toEqual(["failed", "failed"]);
     expect(errorLines).toEqual(Array(2).fill("agent turn failed (UNAVAILABLE): Error: upstream exploded"));
+  });
+
+  it.each([
+    ["a 500 from the model", 500, "UNAVAILABLE", 503],
+    ["a 429 from the model", 429, "BUSY", 503],
+  ])("charges nothing for a turn that failed with %s, streamed or not", async (_name, statusCode, code, status) => {
+    // The first step works (a tool call), the second fails: the turn broke mid-stream.
+    script = ({ step }) => {
+      if (step === 0) return { toolCalls: [{ name: "getJobStatus", input: { jobId: "missing-job-1" } }] };
+      throw Object.assign(new Error("upstream failed"), { statusCode });
+    };
+    const streamed = sseEvents((await post(turn("Plan a film"), { accept: "text/event-stream", uid: "carol" })).text);
+    expect(streamed.at(-1)).toMatchObject({ type: "error", error: { code } });
+    const res = await post(turn("Plan a film"), { uid: "carol" });
+    expect([res.status, res.body.error.code]).toEqual([status, code]);
+    expect(await usage("carol")).toMatchObject({ agent: 0 });
+    // A turn that works is still charged.
+    script = requestsOneImage;
+    expect((await post(turn("Make me a key frame"), { uid: "carol" })).status).toBe(200);
+    expect(await usage("carol")).toMatchObject({ agent: 1 });
+  });
+
+  it("answers a safety-blocked turn 422 MODEL_SAFETY_BLOCKED, as JSON and as the stream's last event", async () => {
+    script = () => ({ blocked: true });
+    const res = await post(turn("Something the filters refuse"), { uid: "dave" });
+    expect([res.status, res.body.error.code]).toEqual([422, "MODEL_SAFETY_BLOCKED"]);
+    const streamed = sseEvents(
+      (await post(turn("Something the filters refuse"), { accept: "text/event-stream", uid: "dave" })).text,
+    );
+    expect(streamed.at(-1)).toMatchObject({ type: "error", error: { code: "MODEL_SAFETY_BLOCKED" } });
+    // The model ran: blocked turns stay charged, so they are not a free way to call it.
+    expect(await usage("dave")).toMatchObject({ agent: 2 });
   });
 
   it("answers 429 before any model call when the caller's agent quota is used up", async () => {

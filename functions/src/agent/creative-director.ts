@@ -2,7 +2,7 @@
 // its stream into ordered events and one answer, and log one generation event for the turn.
 
 import type { AgentStreamEvent, AgentToolCall, AgentTurnRequest, AgentTurnResponse } from "@genai-platform/client/api";
-import type { TierName } from "@genai-platform/definition";
+import { platform, type TierName } from "@genai-platform/definition";
 import { Agent } from "@mastra/core/agent";
 import type { MastraModelConfig } from "@mastra/core/llm";
 import { noopLogger } from "@mastra/core/logger";
@@ -13,7 +13,7 @@ import { type AgentCaller, type AgentJobs, turnDigest } from "./job-tools.ts";
 import { creativeDirectorTools } from "./tools.ts";
 
 /** Model steps per turn (each tool round trip is one); bounds cost and latency of a turn. */
-export const MAX_AGENT_STEPS = 6;
+export const MAX_AGENT_STEPS = platform.agent.maxStepsPerTurn;
 
 export interface CreativeDirectorDeps {
   jobs: AgentJobs;
@@ -117,6 +117,11 @@ export async function runTurn(
     if (!aborted && !failure) {
       const total = await stream.totalUsage;
       usage = { inputTokens: total?.inputTokens ?? 0, outputTokens: total?.outputTokens ?? 0 };
+      // A safety block is no HTTP error: the model ends the step with a content-filter finish and
+      // no text. Answered with its own code instead of an empty message.
+      if ((await stream.finishReason) === "content-filter") {
+        failure = new AppError("MODEL_SAFETY_BLOCKED", "the model declined this request under its safety filters");
+      }
     }
   } catch (error) {
     if (options.signal?.aborted) aborted = true;

@@ -8,7 +8,7 @@ import type { Response } from "@google-cloud/functions-framework";
 import type { HttpAnswer, RequestContext } from "../adapters/http/http-types.ts";
 import type { HttpsEndpoint } from "../adapters/http/https-function.ts";
 import { bearerToken } from "../adapters/http/request-parsing.ts";
-import { type AgentQuotaDeps, chargeAgentTurn } from "../domain/agent-quota.ts";
+import { type AgentCharge, type AgentQuotaDeps, chargeAgentTurn, refundAgentTurn } from "../domain/agent-quota.ts";
 import { AppError } from "../domain/errors.ts";
 import type { IdentityVerifier } from "../ports/index.ts";
 import type { CreativeDirectorDeps } from "./creative-director.ts";
@@ -54,8 +54,15 @@ export function creativeDirectorEndpoint(deps: CreativeDirectorHttpDeps): Pick<H
   return {
     handle: async (ctx): Promise<HttpAnswer> => {
       const turn = await admitTurn(deps, ctx);
-      const answer = await turn.runTurn(deps.director(), turn.caller, turn.tier, turn.request, { signal: ctx.signal });
-      return { status: 200, body: answer };
+      try {
+        const answer = await turn.runTurn(deps.director(), turn.caller, turn.tier, turn.request, {
+          signal: ctx.signal,
+        });
+        return { status: 200, body: answer };
+      } catch (error) {
+        await refundFailedTurn(deps, turn, ctx.signal, error);
+        throw error;
+      }
     },
     stream: async (ctx, res) => {
       if (!wantsEventStream(ctx)) return false;
@@ -69,6 +76,7 @@ export function creativeDirectorEndpoint(deps: CreativeDirectorHttpDeps): Pick<H
 interface AdmittedTurn {
   caller: AgentCaller;
   tier: TierName;
+  charge: AgentCharge;
   request: AgentTurnRequest;
   runTurn: RunTurn;
 }
@@ -87,8 +95,29 @@ async function admitTurn(deps: CreativeDirectorHttpDeps, ctx: RequestContext): P
   }
   const request = parseTurnRequest(ctx.body);
   const caller: AgentCaller = { uid, ...(ctx.trace ? { trace: ctx.trace } : {}) };
-  const { tier } = await chargeAgentTurn(deps.quota(), caller);
-  return { caller, tier, request, runTurn: await runTurn };
+  const charge = await chargeAgentTurn(deps.quota(), caller);
+  return { caller, tier: charge.tier, charge, request, runTurn: await runTurn };
+}
+
+/**
+ * A turn that threw did not deliver: its model call failed (runTurn turns 5xx, 429 and stream
+ * errors into BUSY/UNAVAILABLE), so its unit goes back — once, here. A turn the client cancelled
+ * or the model's safety filters blocked keeps its charge (the model worked). A refund that cannot
+ * be written is logged.
+ */
+async function refundFailedTurn(
+  deps: CreativeDirectorHttpDeps,
+  turn: AdmittedTurn,
+  signal: AbortSignal,
+  error: unknown,
+) {
+  // A safety-blocked turn did use the model: it stays charged, so blocked prompts are not free.
+  if (signal.aborted || (error instanceof AppError && error.code === "MODEL_SAFETY_BLOCKED")) return;
+  try {
+    await refundAgentTurn(deps.quota(), turn.caller.uid, turn.charge);
+  } catch (error) {
+    console.error(JSON.stringify({ severity: "ERROR", message: `agent turn refund failed: ${String(error)}` }));
+  }
 }
 
 async function streamTurn(
@@ -112,6 +141,7 @@ async function streamTurn(
       },
     });
   } catch (error) {
+    await refundFailedTurn(deps, turn, signal, error);
     // A model failure already arrived as the `error` event; a gone client needs nothing.
     if (!(error instanceof AppError) && !signal.aborted && !res.writableEnded) {
       res.write(sseFrame({ type: "error", error: { code: "INTERNAL", message: "internal error" } }));

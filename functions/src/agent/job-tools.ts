@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import {
   type ImageRequest,
   imageRequestSchema,
+  jobIdSchema,
   type VideoRequest,
   videoRequestSchema,
 } from "@genai-platform/client/api";
@@ -44,8 +45,6 @@ export type JobStatusResult =
       error?: { code: string; message: string };
     }
   | ToolError;
-
-const JOB_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 /**
  * A digest of the turn's input (conversation and brief). The same turn sent again (a client retry)
@@ -108,7 +107,7 @@ export async function requestJob(
 /** One of the caller's jobs; someone else's job and a missing one give the same answer. */
 export async function jobStatus(jobs: AgentJobs, caller: AgentCaller, jobId: string): Promise<JobStatusResult> {
   const notFound: ToolError = { ok: false, error: { code: "NOT_FOUND", message: `no job ${jobId} for this user` } };
-  if (!JOB_ID.test(jobId)) return notFound;
+  if (!jobIdSchema.safeParse(jobId).success) return notFound;
   try {
     const job = await jobs.jobs().get(jobId);
     if (!job || job.uid !== caller.uid) return notFound;

@@ -2,6 +2,7 @@
 // the model can choose what to request but never on whose behalf or against whose quota.
 
 import { IMAGE_ASPECT_RATIOS } from "@genai-platform/client/api";
+import { platform } from "@genai-platform/definition";
 import { createTool } from "@mastra/core/tools";
 import { z } from "zod";
 import { type AgentCaller, type AgentJobs, jobStatus, requestJob } from "./job-tools.ts";
@@ -60,10 +61,34 @@ export interface ToolContext {
   /** Digest of the turn's input, part of every idempotency key the tools derive. */
   turn: string;
   jobs: AgentJobs;
+  /** Tool calls this turn may make, across all its steps; default the definition's. */
+  maxToolCalls?: number;
+}
+
+/** The tool answer once a turn has used up its tool calls: nothing was done or charged. */
+export function toolCallLimitError(max: number) {
+  return {
+    ok: false as const,
+    error: {
+      code: "TOOL_CALL_LIMIT",
+      message: `this turn already made its ${max} tool calls; nothing was done. Answer the user with what you have.`,
+    },
+  };
 }
 
 export function creativeDirectorTools(context: ToolContext) {
   const { caller, turn, jobs } = context;
+  const max = context.maxToolCalls ?? platform.agent.maxToolCallsPerTurn;
+  // One counter per turn (the tools are built per turn), shared by every tool: a single model step
+  // may carry many parallel calls, so the step limit alone does not bound them.
+  let calls = 0;
+  const capped =
+    <I, O>(execute: (input: I) => Promise<O>) =>
+    async (input: I): Promise<O | ReturnType<typeof toolCallLimitError>> => {
+      calls += 1;
+      if (calls > max) return toolCallLimitError(max);
+      return execute(input);
+    };
   return {
     requestImage: createTool({
       id: "requestImage",
@@ -78,7 +103,7 @@ export function creativeDirectorTools(context: ToolContext) {
         imageSize: z.enum(["1K", "2K", "4K"]).optional().describe("Output resolution; default 1K."),
       }),
       outputSchema: jobRequestedResult,
-      execute: (input) => requestJob(jobs, caller, turn, "image", input),
+      execute: capped((input) => requestJob(jobs, caller, turn, "image", input)),
     }),
     requestVideo: createTool({
       id: "requestVideo",
@@ -99,7 +124,7 @@ export function creativeDirectorTools(context: ToolContext) {
         generateAudio: z.boolean().optional().describe("Generate a soundtrack with the shot; default true."),
       }),
       outputSchema: jobRequestedResult,
-      execute: (input) => requestJob(jobs, caller, turn, "video", input),
+      execute: capped((input) => requestJob(jobs, caller, turn, "video", input)),
     }),
     getJobStatus: createTool({
       id: "getJobStatus",
@@ -110,7 +135,7 @@ export function creativeDirectorTools(context: ToolContext) {
         jobId: z.string().min(1).max(128).describe("Job id returned earlier by requestImage or requestVideo."),
       }),
       outputSchema: jobStatusResult,
-      execute: (input) => jobStatus(jobs, caller, input.jobId),
+      execute: capped((input: { jobId: string }) => jobStatus(jobs, caller, input.jobId)),
     }),
   };
 }

@@ -3,7 +3,7 @@
 // the local Vertex AI server behind the real Veo adapter. One video job from admission to done.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { getQueue, platform, queuePath } from "@genai-platform/definition";
+import { getQueue, MODELS, platform, queuePath } from "@genai-platform/definition";
 import type { RuntimeConfig } from "@genai-platform/definition/runtime-config";
 import type { DispatchOutcome } from "@genai-platform/local/dispatcher/queue-dispatcher.ts";
 import { startTasksServer, type TasksServer } from "@genai-platform/local/tasks/tasks-server.ts";
@@ -12,6 +12,7 @@ import { type HttpFunction, http } from "@google-cloud/functions-framework";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testFirestore } from "../../test/firestore.ts";
+import { RecordingQueue } from "../../test/recording-queue.ts";
 import { admitJob } from "../domain/admission.ts";
 import { createServices, type Services } from "./services.ts";
 import { videoWorkerFunction } from "./video-endpoints.ts";
@@ -23,6 +24,7 @@ let tasks: TasksServer;
 let vertex: VertexServer;
 let worker: Server;
 let services: Services;
+let workerUrl: string;
 
 beforeAll(async () => {
   await fs.clear();
@@ -38,7 +40,7 @@ beforeAll(async () => {
   http("videoWorkerE2e", (req, res) => videoWorker?.(req, res));
   worker = getTestServer("videoWorkerE2e").listen(0, "127.0.0.1");
   await new Promise((resolve) => worker.once("listening", resolve));
-  const workerUrl = `http://127.0.0.1:${(worker.address() as AddressInfo).port}/`;
+  workerUrl = `http://127.0.0.1:${(worker.address() as AddressInfo).port}/`;
   const config: RuntimeConfig = {
     functionName: "videoWorker",
     environment: "local",
@@ -96,4 +98,42 @@ describe("the deployed videoWorker", () => {
     const [start, poll] = attempts;
     expect((poll?.dispatchedAt ?? 0) - (start?.dispatchedAt ?? 0)).toBeGreaterThanOrEqual(9_900);
   }, 40_000);
+});
+
+describe("a made-up delivery reaching the videoWorker", () => {
+  it.each([
+    ["start", 0],
+    ["start", 5],
+    ["poll", 0],
+  ] as const)(
+    "refuses a %s naming another user's image job (retry count %i) with 403, leaving it as it was",
+    async (step, retry) => {
+      // Queued but never dispatched: the job sits as any admitted image job does before its worker runs.
+      const admitted = await admitJob(
+        { ...services.admission(), queue: new RecordingQueue() },
+        {
+          uid: "grace",
+          job: { kind: "image", request: { prompt: "a lighthouse", aspectRatio: "1:1", imageSize: "1K" } },
+        },
+      );
+      const before = (await fs.db.doc(`jobs/${admitted.job.id}`).get()).data();
+      const veoCalls = () => vertex.stats().byModel[MODELS.video]?.requests ?? 0;
+      const vertexCalls = veoCalls();
+      const answer = await fetch(workerUrl, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/json",
+          "X-CloudTasks-QueueName": step === "poll" ? "video-polls" : "video-jobs",
+          "X-CloudTasks-TaskName": admitted.job.id,
+          "X-CloudTasks-TaskRetryCount": String(retry),
+          "X-CloudTasks-TaskExecutionCount": String(retry),
+        },
+        body: JSON.stringify({ jobId: admitted.job.id, step, ...(step === "poll" ? { poll: 1 } : {}) }),
+      });
+      expect(answer.status).toBe(403);
+      expect(await answer.json()).toMatchObject({ error: { code: "FORBIDDEN" } });
+      expect((await fs.db.doc(`jobs/${admitted.job.id}`).get()).data()).toEqual(before);
+      expect(veoCalls()).toBe(vertexCalls);
+    },
+  );
 });

@@ -150,8 +150,27 @@ describe("admitting a generation job", () => {
     expect((await usage("ada"))?.image).toBe(1);
   });
 
-  it("refunds, fails the job and frees the key when the enqueue fails, answering UNAVAILABLE", async () => {
+  it("retries an enqueue that fails after the admission committed, and queues the job charged once", async () => {
+    queue.failTimes = 3;
+    const { job } = await admitJob(deps, { uid: "ada", job: IMAGE });
+    expect(queue.attempts).toBe(4);
+    expect(queue.tasks.map((t) => t.task.taskId)).toEqual([job.id]);
+    expect((await fs.db.doc(`jobs/${job.id}`).get()).get("status")).toBe("queued");
+    expect((await usage("ada"))?.image).toBe(1);
+  });
+
+  it("takes an enqueue whose first answer was lost after Cloud Tasks created the task as done (already exists)", async () => {
+    queue.createThenFailTimes = 1;
+    const { job } = await admitJob(deps, { uid: "ada", job: IMAGE });
+    expect(queue.attempts).toBe(2);
+    expect(queue.tasks.map((t) => t.task.taskId)).toEqual([job.id]);
+    expect((await fs.db.doc(`jobs/${job.id}`).get()).get("status")).toBe("queued");
+    expect((await usage("ada"))?.image).toBe(1);
+  });
+
+  it("refunds, fails the job and frees the key when the enqueue keeps failing for the retry window, answering UNAVAILABLE", async () => {
     queue.failWith = new Error("Cloud Tasks is down");
+    deps = { ...deps, enqueueRetryMs: 500 };
     const error = await admitJob(deps, { uid: "ada", job: IMAGE, idempotencyKey: "key-00000003" }).catch(
       (e: unknown) => e,
     );
@@ -161,6 +180,7 @@ describe("admitting a generation job", () => {
       ["failed", "ENQUEUE_FAILED", true],
     ]);
     expect((await usage("ada"))?.image).toBe(0);
+    expect(queue.attempts).toBeGreaterThan(1);
     queue.failWith = undefined;
     const retried = await admitJob(deps, { uid: "ada", job: IMAGE, idempotencyKey: "key-00000003" });
     expect(retried.replayed).toBe(false);

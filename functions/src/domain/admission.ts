@@ -1,8 +1,10 @@
 // The admission use case shared by every generation entry point (image and video endpoints, the
 // agent's tools): one transaction checks and charges the caller's daily quota and creates the job,
 // then the job's task is enqueued. Nothing is charged for work that can never run.
+
 import type { ImageRequest, JobKind, VideoRequest } from "@genai-platform/client/api";
 import { MODELS, type TierLimits } from "@genai-platform/definition";
+import pRetry from "p-retry";
 import type {
   AdmissionDecision,
   AdmissionStore,
@@ -27,7 +29,17 @@ export interface AdmissionDeps {
   limits: TierLimits;
   /** Model id per job kind the stack runs, recorded on each job; default the definition's. */
   models?: Readonly<Record<JobKind, string>>;
+  /** How long a committed job's enqueue is retried before it is failed and refunded; default ENQUEUE_RETRY_MS. */
+  enqueueRetryMs?: number;
 }
+
+/**
+ * Retry window of an enqueue after the admission committed: the job is charged and exists, so
+ * giving up at the first timeout would fail (and refund) work that a second try would have queued.
+ * Bounded so the request answers well within the function's 30 s timeout. The task is named after
+ * the job, so a retry of an enqueue that did reach Cloud Tasks answers "already exists": success.
+ */
+export const ENQUEUE_RETRY_MS = 8_000;
 
 export type JobRequest = { kind: "image"; request: ImageRequest } | { kind: "video"; request: VideoRequest };
 
@@ -117,10 +129,20 @@ export async function admitJob(deps: AdmissionDeps, input: AdmitJobInput): Promi
 
 async function enqueueOrRefund(deps: AdmissionDeps, job: Job): Promise<void> {
   try {
-    await deps.queue.enqueue(JOB_QUEUE[job.kind], {
-      taskId: job.id,
-      payload: { jobId: job.id, step: firstStep(job.kind) },
-    });
+    await pRetry(
+      () =>
+        deps.queue.enqueue(JOB_QUEUE[job.kind], {
+          taskId: job.id,
+          payload: { jobId: job.id, step: firstStep(job.kind) },
+        }),
+      {
+        retries: 8,
+        minTimeout: 100,
+        maxTimeout: 2_000,
+        randomize: true,
+        maxRetryTime: deps.enqueueRetryMs ?? ENQUEUE_RETRY_MS,
+      },
+    );
   } catch (cause) {
     const failed = await deps.jobs.update(job.id, (current) =>
       current.status === "queued"

@@ -12,14 +12,33 @@ export interface AgentQuotaDeps {
   limits: TierLimits;
 }
 
+/** One charged agent turn: the day it was charged to is the day a refund returns it to. */
+export interface AgentCharge {
+  tier: TierName;
+  used: number;
+  limit: number;
+  day: string;
+}
+
+/**
+ * Returns a turn's unit when its model call failed (5xx, 429, a broken stream): nothing was
+ * delivered, so nothing is charged. Charging first and refunding after keeps the limit exact under
+ * concurrency — parallel turns can never pass it, a refund only lowers the count — at the cost of a
+ * turn being refused while a failing one still holds its unit.
+ */
+export async function refundAgentTurn(deps: AgentQuotaDeps, uid: string, charge: AgentCharge): Promise<void> {
+  await deps.admissions.refundCharge({ uid, kind: "agent", day: charge.day });
+}
+
 /** Charges one agent message to the caller today, or throws QUOTA_EXCEEDED / BUSY. */
 export async function chargeAgentTurn(
   deps: AgentQuotaDeps,
   input: { uid: string; trace?: string },
-): Promise<{ tier: TierName; used: number; limit: number }> {
+): Promise<AgentCharge> {
   const now = deps.clock.now();
-  let charged: { tier: TierName; used: number; limit: number } | undefined;
-  const decision = await deps.admissions.admit({ uid: input.uid, kind: "agent", day: utcDay(now) }, (state) => {
+  const day = utcDay(now);
+  let charged: AgentCharge | undefined;
+  const decision = await deps.admissions.admit({ uid: input.uid, kind: "agent", day }, (state) => {
     const limit = deps.limits[state.tier].agent;
     if (state.used >= limit) {
       return {
@@ -29,7 +48,7 @@ export async function chargeAgentTurn(
         }),
       };
     }
-    charged = { tier: state.tier, used: state.used + 1, limit };
+    charged = { tier: state.tier, used: state.used + 1, limit, day };
     return { type: "charge" };
   });
   if (decision.type === "reject" || !charged) {

@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** The model refused the content (safety filters): not retryable as is. */
+  MODEL_SAFETY_BLOCKED: 422,
   QUOTA_EXCEEDED: 429,
   BUSY: 503,
   UNAVAILABLE: 503,

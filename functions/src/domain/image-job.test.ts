@@ -132,13 +132,35 @@ describe("running an image job", () => {
     expect(await stored(job.id)).toMatchObject({ status: "succeeded", attempts: 2 });
   });
 
-  it("lets the final attempt take over even a live lease, so the job cannot be stranded", async () => {
+  it("answers 409 even on the final attempt while another delivery's lease is live, calling no model", async () => {
     const job = await admitted();
-    await holdLease(job.id, "stuck#3", new Date(Date.now() + LEASE_MS));
+    const expiresAt = new Date(Date.now() + LEASE_MS);
+    await holdLease(job.id, "alive#3", expiresAt);
     const outcome = await runImageJob(deps, job.id, delivery(job.id, MAX_ATTEMPTS - 1));
-    expect(outcome).toEqual({ ack: true, reason: "succeeded" });
-    expect(model.calls).toBe(1);
-    expect(await stored(job.id)).toMatchObject({ status: "succeeded" });
+    expect(outcome).toMatchObject({ ack: false, status: 409 });
+    expect(model.calls).toBe(0);
+    expect(await stored(job.id)).toMatchObject({
+      status: "running",
+      lease: { owner: "alive#3", expiresAt },
+      attempts: 1,
+      refunded: false,
+    });
+    expect(await used()).toBe(1);
+  });
+
+  it("refuses a job of another kind without touching it, whatever the attempt", async () => {
+    const job = await admitted("grace");
+    await fs.db.doc(`jobs/${job.id}`).update({ kind: "video" });
+    const before = (await fs.db.doc(`jobs/${job.id}`).get()).data();
+    for (const retry of [0, MAX_ATTEMPTS - 1]) {
+      await expect(runImageJob(deps, job.id, delivery(job.id, retry))).rejects.toMatchObject({
+        code: "FORBIDDEN",
+        status: 403,
+      });
+    }
+    expect((await fs.db.doc(`jobs/${job.id}`).get()).data()).toEqual(before);
+    expect(model.calls).toBe(0);
+    expect(events.lines).toEqual([]);
   });
 
   it.each([

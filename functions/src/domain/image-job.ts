@@ -36,11 +36,9 @@ export function imageObjectPath(job: Pick<Job, "uid" | "id">): string {
 }
 
 export async function runImageJob(deps: ImageJobDeps, jobId: string, delivery: Delivery): Promise<TaskOutcome> {
-  const claim = await claimJob(deps.jobs, jobId, delivery, deps.leaseMs);
+  const claim = await claimJob(deps.jobs, jobId, "image", delivery, deps.leaseMs);
   if (claim.type !== "claimed") return unclaimed(claim);
   const job = claim.job;
-  if (job.kind !== "image")
-    return failOwned(deps, job.id, delivery, { code: "WRONG_QUEUE", message: "not an image job" });
   deps.events.generation(jobEvent(job, "running", {}, delivery));
 
   try {

@@ -1,8 +1,10 @@
 // The job state machine's transitions, each one Firestore transaction through the JobStore port:
 // queued → running (with a lease) → succeeded | failed, and running → queued when a retryable
 // failure hands the job back to the queue. Shared by the image and video workers.
+
+import type { JobKind } from "@genai-platform/client/api";
 import type { Clock, EventLog, GenerationEvent, JobStore, JobUpdate } from "../ports/index.ts";
-import { ModelError } from "./errors.ts";
+import { AppError, ModelError } from "./errors.ts";
 import { isTerminal, type Job, type JobFailure, type JobOutput } from "./job.ts";
 
 /** One delivery of a task, as Cloud Tasks describes it in its request headers. */
@@ -43,25 +45,32 @@ export type Claim =
 
 /**
  * Moves a job to `running` under this delivery's lease. A terminal job is reported as such (the
- * delivery is a duplicate); a live lease held by another delivery means someone is working on it —
- * except on the final attempt, which takes the lease over so the job cannot be stranded.
+ * delivery is a duplicate). A live lease held by another delivery means someone is working on it:
+ * "retry later", even on the final attempt — taking it over would call the model twice for one
+ * job; a holder that died leaves a lease that expires, and any later delivery may take that over.
+ * A job of another kind than the worker's is refused before anything is written: a delivery (or a
+ * forged request) on this worker's queue must not change a job it does not own.
  */
 export async function claimJob(
   jobs: JobStore,
   jobId: string,
+  kind: JobKind,
   delivery: Delivery,
   leaseMs: number,
   extra: (job: Job) => Omit<JobUpdate, "status" | "lease"> = () => ({}),
 ): Promise<Claim> {
   const owner = leaseOwner(delivery);
-  let outcome: Claim["type"] = "claimed";
+  let outcome = "claimed" as Claim["type"] | "foreign";
   const result = await jobs.update(jobId, (job, now) => {
+    if (job.kind !== kind) {
+      outcome = "foreign";
+      return undefined;
+    }
     if (isTerminal(job.status)) {
       outcome = "terminal";
       return undefined;
     }
-    const held = job.lease && job.lease.owner !== owner && job.lease.expiresAt.getTime() > now.getTime();
-    if (held && !isFinalAttempt(delivery)) {
+    if (job.lease && job.lease.owner !== owner && job.lease.expiresAt.getTime() > now.getTime()) {
       outcome = "leased";
       return undefined;
     }
@@ -74,7 +83,13 @@ export async function claimJob(
     };
   });
   if (!result) return { type: "missing" };
+  if (outcome === "foreign") throw notThisWorkersJob(kind, delivery);
   return { type: outcome, job: result.job } as Claim;
+}
+
+/** The refusal of a delivery whose job belongs to another kind's queue; nothing was written. */
+export function notThisWorkersJob(kind: JobKind, delivery: Delivery): AppError {
+  return new AppError("FORBIDDEN", `queue ${delivery.queueName} carries ${kind} jobs only; the job was not touched`);
 }
 
 /** Applies `update` only while this delivery still holds the job's lease and the job is running. */

@@ -49,6 +49,8 @@ export interface AdmissionStore {
    * the SDK's retries surfaces as AppError BUSY (retryable), never as a raw error.
    */
   admit(input: AdmissionInput, decide: (state: AdmissionState) => AdmissionDecision): Promise<AdmissionDecision>;
+  /** Returns one unit of `kind` charged to `uid` on `day` by a `charge` decision (an atomic decrement). */
+  refundCharge(input: { uid: string; kind: AdmissionInput["kind"]; day: string }): Promise<void>;
 }
 
 /** A change to a job computed inside a transaction. `refund: true` returns its usage unit atomically. */

@@ -5,6 +5,8 @@
 // from the tasks invoker, is refused before the function sees it.
 import { createServer, type RequestListener } from "node:http";
 import { pathToFileURL } from "node:url";
+import type { FunctionName } from "@genai-platform/definition";
+import { BODY_LIMITS, guardBodies } from "@genai-platform/functions/adapters/http/body-guard.ts";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
 import { checkWorkerRequest, type WorkerAuthPolicy } from "../tasks/local-oidc-token.ts";
 
@@ -18,7 +20,9 @@ const workerAuth = process.env.WORKER_AUTH ? (JSON.parse(process.env.WORKER_AUTH
 delete process.env.WORKER_AUTH;
 
 await import(pathToFileURL(bundle).href);
-const app = getTestServer(target).listeners("request")[0] as RequestListener;
+// Bodies are bounded and checked before functions-framework's parsers buffer them (body-guard.ts).
+const limit = BODY_LIMITS[target as FunctionName] ?? 64 * 1024;
+const app = guardBodies(getTestServer(target).listeners("request")[0] as RequestListener, limit);
 /** The host's own readiness probe, answered before any check (Cloud Run probes its containers too). */
 const READY_PATH = "/__host/ready";
 const server = createServer((req, res) => {

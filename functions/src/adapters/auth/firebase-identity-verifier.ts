@@ -3,6 +3,7 @@
 // verification failures — bad signature, audience, issuer, kid, malformed JWT — as
 // `auth/argument-error`; they all become TOKEN_INVALID.)
 import type { Auth } from "firebase-admin/auth";
+import { documentIdProblem } from "../../domain/document-ids.ts";
 import { AppError, type ErrorCode } from "../../domain/errors.ts";
 import type { IdentityVerifier, VerifiedUser } from "../../ports/index.ts";
 
@@ -29,14 +30,19 @@ export class FirebaseIdentityVerifier implements IdentityVerifier {
   }
 
   async verify(idToken: string): Promise<VerifiedUser> {
+    let uid: string;
     try {
-      const decoded = await this.auth().verifyIdToken(idToken);
-      return { uid: decoded.uid };
+      uid = (await this.auth().verifyIdToken(idToken)).uid;
     } catch (error) {
       const known = CODES[(error as { code?: string }).code ?? ""];
       throw new AppError(known?.code ?? "TOKEN_INVALID", known?.message ?? "the ID token is not valid", {
         cause: error,
       });
     }
+    // A signed token can still carry a uid no document path can hold (Firebase allows any 1-128
+    // characters): refused before any path is built from it.
+    const problem = documentIdProblem(uid);
+    if (problem) throw new AppError("INVALID_ARGUMENT", `the token's uid ${problem}`, { field: "uid" });
+    return { uid };
   }
 }

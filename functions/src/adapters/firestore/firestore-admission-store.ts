@@ -66,6 +66,11 @@ export class FirestoreAdmissionStore implements AdmissionStore {
       throw error;
     }
   }
+
+  async refundCharge(input: { uid: string; kind: AdmissionInput["kind"]; day: string }): Promise<void> {
+    // An increment is atomic without a transaction; the unit was charged, so the count stays >= 0.
+    await usageDoc(this.db, input.uid, input.day).update({ [input.kind]: FieldValue.increment(-1) });
+  }
 }
 
 /** A missing or unknown tier is `free`: nobody gets Pro limits by accident. */

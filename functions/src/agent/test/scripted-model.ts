@@ -12,7 +12,9 @@ export type ScriptStep =
   | { toolCalls: Array<{ name: string; input: unknown }> }
   | { text: string }
   /** Emits `text` and then never finishes until the call is aborted. */
-  | { hang: string };
+  | { hang: string }
+  /** Ends the step as a safety filter does: no text, finish reason content-filter. */
+  | { blocked: true };
 
 export type Script = (context: { step: number; toolResults: ToolResultSeen[] }) => ScriptStep;
 
@@ -36,6 +38,7 @@ function toolResultsOf(options: CallOptions): ToolResultSeen[] {
 }
 
 function partsOf(step: ScriptStep, callIndex: number): { parts: StreamPart[]; finish: boolean } {
+  if ("blocked" in step) return { parts: [], finish: true };
   if ("toolCalls" in step) {
     return {
       parts: step.toolCalls.map((call, i) => ({
@@ -78,7 +81,7 @@ export function scriptedModel(script: Script) {
           controller.enqueue({ type: "stream-start", warnings: [] });
           for (const part of parts) controller.enqueue(part);
           if (finish) {
-            const reason = "toolCalls" in step ? "tool-calls" : "stop";
+            const reason = "toolCalls" in step ? "tool-calls" : "blocked" in step ? "content-filter" : "stop";
             controller.enqueue({ type: "finish", finishReason: { unified: reason, raw: reason }, usage: MOCK_USAGE });
             controller.close();
           } else {

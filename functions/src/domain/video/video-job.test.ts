@@ -257,3 +257,30 @@ describe("a video job", () => {
     expect(poll.scheduleTime?.getTime()).toBeGreaterThan(NOW.getTime());
   });
 });
+
+describe("a delivery naming a job of another kind", () => {
+  async function imageJobOf(uid: string): Promise<Job> {
+    const video = await admitVideo("a kite over the dunes", uid);
+    // The same document, but an image job: what a made-up video delivery could point at.
+    await fs.db.doc(`jobs/${video.id}`).update({ kind: "image" });
+    return job(video.id);
+  }
+
+  it.each([
+    ["a start", { step: "start" }, 0],
+    ["a start on the final attempt", { step: "start" }, MAX_ATTEMPTS - 1],
+    ["a poll", { step: "poll", poll: 1 }, 0],
+  ] as const)("refuses %s without touching the job or calling Veo", async (_name, step, retryCount) => {
+    const other = await imageJobOf("grace");
+    const before = (await fs.db.doc(`jobs/${other.id}`).get()).data();
+    const veoCalls = () => server.stats().byModel[MODELS.video]?.requests ?? 0;
+    const callsBefore = veoCalls();
+    const payload = { jobId: other.id, ...step } as TaskPayload;
+    await expect(runVideoJob(deps, payload, delivery({ taskId: other.id, payload }, retryCount))).rejects.toMatchObject(
+      { code: "FORBIDDEN", status: 403 },
+    );
+    expect((await fs.db.doc(`jobs/${other.id}`).get()).data()).toEqual(before);
+    expect(veoCalls()).toBe(callsBefore);
+    expect(events.lines.filter((l) => l.jobId === other.id && l.event !== "admitted")).toEqual([]);
+  });
+});

@@ -31,6 +31,7 @@ import {
   failOwned,
   isFinalAttempt,
   jobEvent,
+  notThisWorkersJob,
   requeue,
   succeed,
   type TaskOutcome,
@@ -76,11 +77,9 @@ export async function runVideoJob(deps: VideoJobDeps, payload: TaskPayload, deli
  * recorded it) is not started again: its current poll is (re)enqueued by name and the task acked.
  */
 export async function startVideoJob(deps: VideoJobDeps, jobId: string, delivery: Delivery): Promise<TaskOutcome> {
-  const claim = await claimJob(deps.jobs, jobId, delivery, deps.leaseMs);
+  const claim = await claimJob(deps.jobs, jobId, "video", delivery, deps.leaseMs);
   if (claim.type !== "claimed") return unclaimed(claim);
   const job = claim.job;
-  if (job.kind !== "video")
-    return failOwned(deps, job.id, delivery, { code: "WRONG_QUEUE", message: "not a video job" });
 
   if (job.operationName) {
     // Release the lease this duplicate just took; the operation's polls do not need it.
@@ -123,6 +122,7 @@ export async function pollVideoJob(
 ): Promise<TaskOutcome> {
   const job = await deps.jobs.get(jobId);
   if (!job) return { ack: true, reason: "job does not exist (expired or never created)" };
+  if (job.kind !== "video") throw notThisWorkersJob("video", delivery);
   if (isTerminal(job.status)) return { ack: true, reason: `job already ${job.status}` };
   const operationName = job.operationName;
   if (!operationName) return { ack: true, reason: "no operation recorded; the start task owns the job" };

@@ -1,6 +1,6 @@
 // GET getJob?jobId=… (or getJob/<jobId>): the caller's own job, with a short-lived signed URL for
 // finished media. Someone else's job is answered exactly like a missing one (404).
-import type { JobView } from "@genai-platform/client/api";
+import { type JobView, jobIdSchema } from "@genai-platform/client/api";
 import { AppError } from "../../../domain/errors.ts";
 import type { Job } from "../../../domain/job.ts";
 import type { BlobStore, IdentityVerifier, JobStore } from "../../../ports/index.ts";
@@ -14,14 +14,17 @@ export interface GetJobDeps {
   signedUrlTtlSeconds: number;
 }
 
-const JOB_ID = /^[A-Za-z0-9_-]{8,64}$/;
-
 export function getJobHandler(deps: GetJobDeps): (ctx: RequestContext) => Promise<HttpAnswer> {
   return async (ctx) => {
     const { uid } = await deps.identity.verify(bearerToken(ctx));
     const jobId = ctx.query.jobId ?? ctx.path.replace(/^\/+/, "");
     if (!jobId) throw new AppError("INVALID_ARGUMENT", "jobId is required", { field: "jobId" });
-    if (!JOB_ID.test(jobId)) throw new AppError("INVALID_ARGUMENT", "jobId is not a job id", { field: "jobId" });
+    const checked = jobIdSchema.safeParse(jobId);
+    if (!checked.success) {
+      throw new AppError("INVALID_ARGUMENT", `jobId ${checked.error.issues[0]?.message ?? "is not a job id"}`, {
+        field: "jobId",
+      });
+    }
     const job = await deps.jobs().get(jobId);
     if (!job || job.uid !== uid) throw new AppError("NOT_FOUND", "no such job", { field: "jobId" });
     return { status: 200, body: await toJobView(job, deps) };

@@ -34,14 +34,8 @@ export async function plainValue(value: unknown, root: string): Promise<unknown>
   return value;
 }
 
-export interface RecordedResource {
-  urn: string;
-  type: string;
-  name: string;
-  parent?: string;
-  dependsOn?: string[];
-  inputs: Record<string, unknown>;
-}
+/** A resource as the mocks recorded it: the snapshot's shape, before its inputs are made portable. */
+export type RecordedResource = SnapshotResource;
 
 /** Dynamic resources carry their serialized provider as an input: code, not desired state. */
 const DYNAMIC_PROVIDER_KEY = "__provider";

@@ -27,6 +27,22 @@ function imageModel(url: string): VertexImageModel {
   });
 }
 
+/** Veo in the location the catalog serves it in, through the production adapter. */
+function veoModel(url: string): VeoVideoModel {
+  return new VeoVideoModel({
+    genai: createGenAi({ project: "p", location: "us-central1", baseUrl: url }),
+    model: MODELS.video,
+  });
+}
+
+const VEO_REQUEST = {
+  prompt: "a paper boat",
+  aspectRatio: "16:9",
+  durationSeconds: 8,
+  resolution: "720p",
+  generateAudio: false,
+} as const;
+
 const imageBody = JSON.stringify({ contents: [{ role: "user", parts: [{ text: "a cat" }] }] });
 
 afterEach(async () => {
@@ -215,18 +231,8 @@ describe("the local Vertex AI server", () => {
     stops.push(() => new Promise((resolve) => storage.close(() => resolve())));
     const storageUrl = `http://127.0.0.1:${(storage.address() as AddressInfo).port}`;
     const vertex = await server({ pollsUntilDone: 0, storageBaseUrl: storageUrl });
-    const veo = new VeoVideoModel({
-      genai: createGenAi({ project: "p", location: "us-central1", baseUrl: vertex.url }),
-      model: MODELS.video,
-    });
-    const request = {
-      prompt: "a paper boat",
-      aspectRatio: "16:9",
-      durationSeconds: 8,
-      resolution: "720p",
-      generateAudio: false,
-    } as const;
-    const { operationName } = await veo.start(request, { outputUri: "gs://media/users/u/videos/j" });
+    const veo = veoModel(vertex.url);
+    const { operationName } = await veo.start(VEO_REQUEST, { outputUri: "gs://media/users/u/videos/j" });
     const state = await veo.poll(operationName, {});
     expect(state).toEqual({
       done: true,
@@ -245,18 +251,8 @@ describe("the local Vertex AI server", () => {
 
   it("ends the operation with an error when the storage server refuses the video", async () => {
     const vertex = await server({ pollsUntilDone: 0, storageBaseUrl: "http://127.0.0.1:9" });
-    const veo = new VeoVideoModel({
-      genai: createGenAi({ project: "p", location: "us-central1", baseUrl: vertex.url }),
-      model: MODELS.video,
-    });
-    const request = {
-      prompt: "a paper boat",
-      aspectRatio: "16:9",
-      durationSeconds: 8,
-      resolution: "720p",
-      generateAudio: false,
-    } as const;
-    const { operationName } = await veo.start(request, { outputUri: "gs://media/x/" });
+    const veo = veoModel(vertex.url);
+    const { operationName } = await veo.start(VEO_REQUEST, { outputUri: "gs://media/x/" });
     expect(await veo.poll(operationName, {})).toMatchObject({ done: true, error: { code: "VIDEO_OPERATION_FAILED" } });
   });
 });

@@ -10,10 +10,10 @@ const SHARED = { sharedPool: true } as const;
 
 // Google publishes no latency for these models; each figure is an assumption, stated as one, that
 // the capacity table and its validation (Little's law) rest on. Measure and replace.
-const IMAGE_LATENCY = "assumption: about 10 s per image (Google publishes no latency for this model)";
+const IMAGE_LATENCY = "assumption, ~10 s per image; Google publishes none";
 const VEO_CALL_LATENCY =
-  "assumption: about 2 s per start or poll call (the render runs between polls; Google publishes no latency)";
-const AGENT_STEP_LATENCY = "assumption: about 20 s per agent turn step (Google publishes no latency)";
+  "assumption, ~2 s per start or poll call (the render runs between polls); Google publishes none";
+const AGENT_STEP_LATENCY = "assumption, ~20 s per agent step; Google publishes none";
 
 export const VERTEX_MODELS = [
   {

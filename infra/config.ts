@@ -2,6 +2,7 @@
 // exists: bad, missing or unknown keys stop the program with one error naming the file and each key.
 
 import {
+  capacityIssues,
   type ModelChoices,
   modelChoiceIssues,
   modelQuotaIssues,
@@ -248,7 +249,13 @@ function chosenModels(overrides: Partial<Record<keyof ModelChoices, Partial<Mode
       location: override.location ?? (override.id ? (served ?? base.location) : base.location),
     };
   }
-  const issues = [...modelChoiceIssues(platform.models, models, "models"), ...modelQuotaIssues(platform, models)];
+  const choiceIssues = modelChoiceIssues(platform.models, models, "models");
+  const issues = [
+    ...choiceIssues,
+    ...modelQuotaIssues(platform, models),
+    // A slower model than the default may need more workers than the definition gives them.
+    ...(choiceIssues.length === 0 ? capacityIssues(platform, models) : []),
+  ];
   const problems = issues.map((issue) => {
     const [path = "", ...message] = issue.split(": ");
     return path.startsWith("models.")

@@ -38,7 +38,14 @@ describe("the offline plan", () => {
   it("prints resources by type, IAM grants, functions and queues, and passes the dev stack", () => {
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
-    for (const heading of ["Resources by type", "IAM grants", "Functions", "Queues", "Policy violations"]) {
+    for (const heading of [
+      "Resources by type",
+      "IAM grants",
+      "Functions",
+      "Queues",
+      "Capacity for 1,000,000 users arriving over 1h",
+      "Policy violations",
+    ]) {
       expect(first.stdout).toContain(heading);
     }
     expect(first.stdout).toMatch(/sa:tasks-invoker\s+roles\/run\.invoker\s+run service image-worker/);
@@ -50,6 +57,7 @@ describe("the offline plan", () => {
     expect(first.stdout).toMatch(
       /generate-image\s+https\s+ALLOW_ALL\s+sa:fn-generate-image\s+512Mi\s+30s\s+0-20\s+80\n/,
     );
+    expect(first.stdout).toMatch(/imageWorker\s+500\s+50 x 10\s+60 x 10 = 600\s+ok\n/);
     // dev may carry advisory findings (no deletion protection), never a mandatory one.
     expect(first.stdout).not.toMatch(/ mandatory /);
   });

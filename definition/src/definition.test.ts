@@ -238,6 +238,48 @@ describe("validation rejects a broken definition", () => {
       },
       /imageWorker: has a model but no vertexAi access/,
     ],
+    [
+      "an exemption of a field a composite index orders on",
+      (d) => {
+        d.collections.find((c: any) => c.id === "jobs").indexExemptions.push({ field: "createdAt", reason: "x" });
+      },
+      /jobs\.indexExemptions: "createdAt" is needed by indexes\[0\] \(a user's jobs, newest first\)/,
+    ],
+    [
+      "an exemption of a field a single-field query filters on",
+      (d) => {
+        d.collections.find((c: any) => c.id === "jobs").indexExemptions.push({ field: "uid", reason: "x" });
+      },
+      /jobs\.indexExemptions: "uid" is needed by a query \(ops smoke clean-up: a test user's jobs\)/,
+    ],
+    [
+      "a field exempted twice",
+      (d) => {
+        d.collections.find((c: any) => c.id === "usage").indexExemptions.push({ field: "expireAt", reason: "x" });
+      },
+      /usage\.indexExemptions: "expireAt" is exempted twice/,
+    ],
+    [
+      "a worker too small for its queue's rate times the model's latency",
+      (d) => {
+        d.functions.find((f: any) => f.name === "imageWorker").maxInstances = 40;
+      },
+      /functions\.imageWorker: maxInstances x concurrency \(40 x 10 = 400\) cannot sustain .*\(500 in flight\)/,
+    ],
+    [
+      "a queue whose concurrent dispatches are below rate times latency",
+      (d) => {
+        d.queues.find((q: any) => q.name === "image-jobs").maxConcurrentDispatches = 499;
+      },
+      /queues\.image-jobs: maxConcurrentDispatches 499 is below rate x latency \(50\/s x 10 s = 500 in flight\)/,
+    ],
+    [
+      "a slower model than the workers were sized for",
+      (d) => {
+        d.models.find((m: any) => m.id === "gemini-3-pro-image-preview").latencySeconds = 13;
+      },
+      /functions\.imageWorker: .*\(650 in flight\)/,
+    ],
   ];
 
   it.each(cases)("%s", (_label, mutate, expected) => {

@@ -170,14 +170,43 @@ export const definition = {
     pro: { image: 500, video: 40, agent: 1000 },
   },
   agent: { maxStepsPerTurn: 6, maxToolCallsPerTurn: 8 },
+  // Every admission writes a job, a usage and an idempotency document, and every job is updated
+  // several times (running, lease, terminal): at the image rate of 50/s that is hundreds of writes
+  // a second per collection, and a herd grows it. An indexed field whose value only rises caps a
+  // collection at 500 writes/s, so such fields are exempt unless a declared index or query needs
+  // them (the definition refuses an exemption that one does).
+  // Source: https://firebase.google.com/docs/firestore/solutions/shard-timestamp
   collections: [
     { id: "users", description: "One document per user: `tier` (free|pro); absent means free." },
-    { id: "jobs", description: "One document per generation job; the client watches its own.", ttlField: "expireAt" },
-    { id: "usage", description: "Per user, UTC day and kind: units charged; `{uid}_{day}`.", ttlField: "expireAt" },
+    {
+      id: "jobs",
+      description: "One document per generation job; the client watches its own.",
+      ttlField: "expireAt",
+      indexExemptions: [
+        { field: "updatedAt", reason: "rises with every write of a job; no query filters or orders on it" },
+        { field: "expireAt", reason: "TTL field, creation time plus retention: rises; only the TTL policy reads it" },
+        { field: "lease.expiresAt", reason: "now plus the lease, rises; workers read it from the document they hold" },
+      ],
+      // createdAt stays indexed: both composite indexes below order on it (each led by uid, so
+      // their entries spread across users); only its single-field index would hotspot.
+      queries: [{ fields: ["uid"], by: "ops smoke clean-up: a test user's jobs" }],
+    },
+    {
+      id: "usage",
+      description: "Per user, UTC day and kind: units charged; `{uid}_{day}`.",
+      ttlField: "expireAt",
+      indexExemptions: [
+        { field: "expireAt", reason: "TTL field, the day plus retention: one value a day, rising; only TTL reads it" },
+      ],
+    },
     {
       id: "idempotencyKeys",
       description: "`{uid}_{key}` -> jobId, so a retried request returns the same job.",
       ttlField: "expireAt",
+      indexExemptions: [
+        { field: "expireAt", reason: "TTL field, the day plus retention: one value a day, rising; only TTL reads it" },
+      ],
+      queries: [{ fields: ["uid"], by: "ops smoke clean-up: a test user's idempotency records" }],
     },
   ],
   indexes: [

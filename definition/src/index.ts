@@ -7,11 +7,21 @@ import { validatePlatform } from "./validate.ts";
 validatePlatform(definition);
 
 export { type BucketCorsRule, mediaBucketCors } from "./bucket-cors.ts";
+export {
+  type Capacity,
+  capacityIssues,
+  capacityOf,
+  drainSeconds,
+  type ModelCapacity,
+  type QueueCapacity,
+  type WorkerCapacity,
+} from "./capacity.ts";
 export { DEFAULT_MODELS, VERTEX_MODELS } from "./models.ts";
 export * from "./schema.ts";
 export {
   crossReferenceIssues,
   findModel,
+  indexExemptionIssues,
   modelChoiceIssues,
   modelQuotaIssues,
   PlatformDefinitionError,

@@ -8,6 +8,13 @@ import type { DeepReadonly, ModelChoices, VertexModelDefinition } from "./schema
 // Source: https://cloud.google.com/vertex-ai/generative-ai/docs/resources/throughput-quota
 const SHARED = { sharedPool: true } as const;
 
+// Google publishes no latency for these models; each figure is an assumption, stated as one, that
+// the capacity table and its validation (Little's law) rest on. Measure and replace.
+const IMAGE_LATENCY = "assumption, ~10 s per image; Google publishes none";
+const VEO_CALL_LATENCY =
+  "assumption, ~2 s per start or poll call (the render runs between polls); Google publishes none";
+const AGENT_STEP_LATENCY = "assumption, ~20 s per agent step; Google publishes none";
+
 export const VERTEX_MODELS = [
   {
     id: "gemini-3-pro-image-preview",
@@ -16,6 +23,8 @@ export const VERTEX_MODELS = [
     // Source: https://docs.cloud.google.com/vertex-ai/generative-ai/docs/models/gemini/3-pro-image ("Global")
     locations: ["global"],
     quota: SHARED,
+    latencySeconds: 10,
+    latencyBasis: IMAGE_LATENCY,
     source: "https://docs.cloud.google.com/vertex-ai/generative-ai/docs/models/gemini/3-pro-image",
   },
   {
@@ -26,6 +35,8 @@ export const VERTEX_MODELS = [
     // endpoints exist too, but only the pairs a cited page lists are served here.
     locations: ["global"],
     quota: SHARED,
+    latencySeconds: 10,
+    latencyBasis: IMAGE_LATENCY,
     source: "https://docs.cloud.google.com/vertex-ai/generative-ai/docs/models/gemini/2-5-flash-image",
   },
   {
@@ -38,6 +49,8 @@ export const VERTEX_MODELS = [
     // "Maximum API requests per minute per project: 50".
     // Source: https://docs.cloud.google.com/vertex-ai/generative-ai/docs/models/veo/3-1-generate
     quota: { sharedPool: false, requestsPerMinute: 50 },
+    latencySeconds: 2,
+    latencyBasis: VEO_CALL_LATENCY,
     source: "https://docs.cloud.google.com/vertex-ai/generative-ai/docs/models/veo/3-1-generate",
   },
   {
@@ -46,6 +59,8 @@ export const VERTEX_MODELS = [
     stage: "ga",
     locations: ["us-central1"],
     quota: { sharedPool: false, requestsPerMinute: 50 },
+    latencySeconds: 2,
+    latencyBasis: VEO_CALL_LATENCY,
     source: "https://docs.cloud.google.com/vertex-ai/generative-ai/docs/models/veo/3-1-generate",
   },
   {
@@ -56,6 +71,8 @@ export const VERTEX_MODELS = [
     // The preview ids allow 10 requests per minute per project.
     // Source: https://cloud.google.com/vertex-ai/generative-ai/docs/models/veo/3-1-generate
     quota: { sharedPool: false, requestsPerMinute: 10 },
+    latencySeconds: 2,
+    latencyBasis: VEO_CALL_LATENCY,
     source: "https://cloud.google.com/vertex-ai/generative-ai/docs/models/veo/3-1-generate",
   },
   {
@@ -66,6 +83,8 @@ export const VERTEX_MODELS = [
     // Source: https://docs.cloud.google.com/vertex-ai/generative-ai/docs/start/get-started-with-gemini-3
     locations: ["global"],
     quota: SHARED,
+    latencySeconds: 20,
+    latencyBasis: AGENT_STEP_LATENCY,
     source: "https://docs.cloud.google.com/vertex-ai/generative-ai/docs/models/gemini/3-1-pro",
   },
   {
@@ -75,6 +94,8 @@ export const VERTEX_MODELS = [
     // Source: https://docs.cloud.google.com/vertex-ai/docs/generative-ai/learn/locations-genai (global list)
     locations: ["global"],
     quota: SHARED,
+    latencySeconds: 20,
+    latencyBasis: AGENT_STEP_LATENCY,
     source: "https://docs.cloud.google.com/vertex-ai/generative-ai/docs/models/gemini/2-5-pro",
   },
 ] as const satisfies DeepReadonly<VertexModelDefinition[]>;

@@ -137,6 +137,14 @@ export const vertexModelSchema = z.object({
   /** The locations Google serves the model in; anything else answers 404 NOT_FOUND. */
   locations: z.array(vertexLocationSchema).min(1),
   quota: modelQuotaSchema,
+  /**
+   * Expected seconds one dispatch holds a worker slot calling this model (one image; one Veo start
+   * or poll, the video renders between polls; one agent step): Little's law turns a queue's rate
+   * into requests in flight with it.
+   */
+  latencySeconds: z.number().positive(),
+  /** Where `latencySeconds` comes from: a Google page, or the assumption it is. */
+  latencyBasis: z.string().min(1),
   /** The Google page the row comes from. */
   source: z.url(),
 });
@@ -204,12 +212,38 @@ export const indexSchema = z.object({
 });
 export type IndexDefinition = DeepReadonly<z.infer<typeof indexSchema>>;
 
+/**
+ * A field Firestore must not index on its own. With a monotonically increasing value indexed, a
+ * collection takes at most 500 writes per second.
+ * Source: https://firebase.google.com/docs/firestore/solutions/shard-timestamp
+ */
+export const indexExemptionSchema = z.strictObject({
+  /** Field path (`lease.expiresAt` for a map's subfield). */
+  field: z.string().min(1),
+  /** Why no query needs it, and why indexing it would hurt. */
+  reason: z.string().min(1),
+});
+export type IndexExemption = z.infer<typeof indexExemptionSchema>;
+
+/** A query the code runs on one collection that a single-field index serves. */
+export const singleFieldQuerySchema = z.strictObject({
+  /** Fields it filters or orders on. */
+  fields: z.array(z.string().min(1)).min(1),
+  /** Who runs it. */
+  by: z.string().min(1),
+});
+
 export const collectionSchema = z.object({
   id: collectionIdSchema,
   description: z.string().min(1),
   /** Timestamp field Firestore's TTL policy deletes documents by, if any. */
   ttlField: z.string().optional(),
+  /** Fields written at a high rate that no query needs: no single-field index. Default: none. */
+  indexExemptions: z.array(indexExemptionSchema).optional(),
+  /** Single-field queries the code runs (composite ones are `indexes`). Default: none. */
+  queries: z.array(singleFieldQuerySchema).optional(),
 });
+export type CollectionDefinition = DeepReadonly<z.infer<typeof collectionSchema>>;
 
 export const logFieldSchema = z.object({
   type: z.enum(["STRING", "INTEGER", "FLOAT", "TIMESTAMP"]),

@@ -1,5 +1,6 @@
 // Cross-reference checks the per-field schema cannot express: names unique, every queue
 // drained by exactly one worker, every enqueue target declared, indexes on known collections.
+import { capacityIssues } from "./capacity.ts";
 import {
   type DeepReadonly,
   type ModelChoices,
@@ -92,6 +93,37 @@ export function crossReferenceIssues(platform: PlatformDefinition): string[] {
   }
   issues.push(...modelChoiceIssues(platform.models, platform.defaultModels, "defaultModels"));
   issues.push(...modelQuotaIssues(platform, platform.defaultModels));
+  issues.push(...indexExemptionIssues(platform));
+  issues.push(...capacityIssues(platform, platform.defaultModels));
+  return issues;
+}
+
+/**
+ * An exempted field loses its single-field indexes: refused when a declared composite index lists
+ * it or a declared query filters or orders on it, and when it is declared twice.
+ */
+export function indexExemptionIssues(platform: DeepReadonly<Pick<PlatformDefinition, "collections" | "indexes">>) {
+  const issues: string[] = [];
+  for (const collection of platform.collections) {
+    const exempt = (collection.indexExemptions ?? []).map((e) => e.field);
+    for (const field of duplicates(exempt)) {
+      issues.push(`collections.${collection.id}.indexExemptions: "${field}" is exempted twice`);
+    }
+    for (const field of new Set(exempt)) {
+      for (const [i, index] of platform.indexes.entries()) {
+        if (index.collection === collection.id && index.fields.some((f) => f.path === field)) {
+          issues.push(
+            `collections.${collection.id}.indexExemptions: "${field}" is needed by indexes[${i}] (${index.query})`,
+          );
+        }
+      }
+      for (const query of collection.queries ?? []) {
+        if (query.fields.includes(field)) {
+          issues.push(`collections.${collection.id}.indexExemptions: "${field}" is needed by a query (${query.by})`);
+        }
+      }
+    }
+  }
   return issues;
 }
 

@@ -1,5 +1,5 @@
-// The Firestore database (native mode), its composite indexes and TTL policies from the platform
-// definition, and the security rules from the same `firestore.rules` file Firebase tooling reads.
+// The Firestore database (native mode), its composite indexes, TTL policies and index exemptions from
+// the platform definition, and the security rules from the same `firestore.rules` file Firebase tooling reads.
 import { readFileSync } from "node:fs";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,7 +11,7 @@ export interface FirestoreArgs {
   project: string;
   /** Database location (multi-region such as `eur3`, or a region). Immutable once created. */
   location: string;
-  /** Collections (for TTL fields) and composite indexes. */
+  /** Collections (TTL fields, index exemptions) and composite indexes. */
   platform: Pick<Platform, "collections" | "indexes">;
   /** Path of the security rules file deployed as the `cloud.firestore` release. */
   rulesPath: string;
@@ -32,7 +32,7 @@ export class Firestore extends pulumi.ComponentResource {
     const normalized = normalizeFirestoreArgs(args);
     this.database = createDatabase(this, name, normalized);
     createIndexes(this, name, normalized, this.database);
-    createTtlPolicies(this, name, normalized, this.database);
+    createFields(this, name, normalized, this.database);
     [this.ruleset, this.release] = createRules(this, name, normalized, this.database);
     this.registerOutputs({ database: this.database.name, ruleset: this.ruleset.name });
   }
@@ -86,19 +86,53 @@ function createIndexes(parent: pulumi.Resource, prefix: string, args: Normalized
   }
 }
 
-/** TTL fields also drop their single-field indexes: a monotonically rising timestamp index hotspots. */
-function createTtlPolicies(parent: pulumi.Resource, prefix: string, args: Normalized, db: gcp.firestore.Database) {
-  for (const collection of args.platform.collections) {
-    if (collection.ttlField === undefined) continue;
+/**
+ * One `gcp.firestore.Field` per field that has a TTL policy or an index exemption, or both: a field
+ * has one configuration, and Google counts a TTL policy and an exemption on the same field as one.
+ * Source: https://cloud.google.com/firestore/docs/ttl (limits and constraints)
+ */
+export function fieldConfigs(collections: Platform["collections"]): FieldConfig[] {
+  const configs = new Map<string, FieldConfig>();
+  const at = (collection: string, field: string) => {
+    const key = `${collection}/${field}`;
+    const config = configs.get(key) ?? { collection, field, ttl: false, exempt: false };
+    configs.set(key, config);
+    return config;
+  };
+  for (const collection of collections) {
+    if (collection.ttlField !== undefined) at(collection.id, collection.ttlField).ttl = true;
+    for (const exemption of collection.indexExemptions ?? []) at(collection.id, exemption.field).exempt = true;
+  }
+  return [...configs.values()];
+}
+
+export interface FieldConfig {
+  collection: string;
+  field: string;
+  /** A TTL policy deletes documents by this field. */
+  ttl: boolean;
+  /** No single-field index (ascending, descending or array-contains) on this field. */
+  exempt: boolean;
+}
+
+function createFields(parent: pulumi.Resource, prefix: string, args: Normalized, db: gcp.firestore.Database) {
+  for (const config of fieldConfigs(args.platform.collections)) {
+    // TTL fields keep the names they were first deployed under (a new name would replace them).
+    const kind = config.ttl ? "ttl" : "field";
     new gcp.firestore.Field(
-      `${prefix}-ttl-${collection.id}-${collection.ttlField}`,
+      `${prefix}-${kind}-${config.collection}-${config.field.replace(/\./g, "-")}`,
       {
         project: args.project,
         database: db.name,
-        collection: collection.id,
-        field: collection.ttlField,
-        ttlConfig: {},
-        indexConfig: {},
+        collection: config.collection,
+        field: config.field,
+        // An empty block configures a TTL policy on the field; leaving it out disables one.
+        // Source: https://www.pulumi.com/registry/packages/gcp/api-docs/firestore/field/ (ttlConfig)
+        ...(config.ttl ? { ttlConfig: {} } : {}),
+        // An empty index configuration removes every single-field index of the field; leaving it
+        // out keeps the automatic ones.
+        // Source: https://cloud.google.com/firestore/docs/reference/rest/v1/projects.databases.collectionGroups.fields (indexConfig)
+        ...(config.exempt ? { indexConfig: {} } : {}),
       },
       { parent },
     );

@@ -8,6 +8,7 @@ import { readSnapshot, SnapshotFileError } from "@genai-platform/policies/check.
 import { renderViolations } from "@genai-platform/policies/report.ts";
 import type { Snapshot, Violation } from "@genai-platform/policies/snapshot.ts";
 import { fromQualified, parseStackConfig, stackFileName } from "../config.ts";
+import { type Herd, renderCapacity } from "./capacity.ts";
 import { renderDiffOnly, renderDiffSection } from "./diff-report.ts";
 import { evaluateStack, type Program, REPO_ROOT } from "./evaluate.ts";
 import { type QueueFacts, renderPlan } from "./report.ts";
@@ -34,6 +35,9 @@ export interface PlanOptions {
 
 export const STACKS = ["dev", "prod"] as const;
 
+/** The herd the plan sizes against (`npm run capacity` takes any other). */
+export const PLAN_HERD: Herd = { users: 1_000_000, peakSeconds: 3_600 };
+
 /** A problem with what the plan was asked to do (a file, an option): exit 2, no stack trace. */
 export class PlanInputError extends Error {
   override name = "PlanInputError";
@@ -56,7 +60,8 @@ export async function runPlan(options: PlanOptions): Promise<number> {
   const earlier = options.diff ? await readSnapshotFile(options.diff) : undefined;
   const raw = readStackConfig(REPO_ROOT, options.stack);
   const file = stackFileName(options.stack);
-  const settings = renderSettings(file, parseStackConfig(fromQualified(raw), { file }), { tiers: platform.tiers });
+  const stackConfig = parseStackConfig(fromQualified(raw), { file });
+  const settings = renderSettings(file, stackConfig, { tiers: platform.tiers });
 
   const { resources } = await evaluateStack({
     stack: options.stack,
@@ -73,6 +78,8 @@ export async function runPlan(options: PlanOptions): Promise<number> {
     print(renderDiffOnly(earlier, snapshot));
   } else {
     print(renderPlan(snapshot, options.queues, settings));
+    print("");
+    print(renderCapacity(platform, stackConfig.models, PLAN_HERD));
     print("");
     print(renderViolations(violations));
     if (earlier) {

@@ -54,14 +54,15 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
       expect(
         s
           .all(TYPES.field)
-          .map((f) => f.inputs.collection)
+          .map((f) => `${f.inputs.collection}/${f.inputs.field}`)
           .sort(),
-      ).toEqual(
-        platform.collections
-          .filter((c) => "ttlField" in c)
-          .map((c) => c.id)
-          .sort(),
-      );
+      ).toEqual([
+        "idempotencyKeys/expireAt",
+        "jobs/expireAt",
+        "jobs/lease.expiresAt",
+        "jobs/updatedAt",
+        "usage/expireAt",
+      ]);
       s.findResource(TYPES.ruleset, "firestore-rules");
       expect(s.findResource(TYPES.release, "firestore-rules-release").inputs.release).toBe("cloud.firestore");
       s.findResource(TYPES.dataset, "analytics-dataset");
@@ -71,6 +72,39 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
       s.findResource(TYPES.channel, "alerting-email");
       expect(s.all(TYPES.alert)).toHaveLength(3);
       expect(s.all(TYPES.service).map((r) => r.inputs.service)).toContain("cloudtasks.googleapis.com");
+    });
+
+    it("exempts rising timestamps from single-field indexing, in the same field resource as their TTL policy", () => {
+      const field = (name: string) => s.findResource(TYPES.field, name).inputs;
+      expect(field("firestore-ttl-jobs-expireAt")).toMatchObject({ ttlConfig: {}, indexConfig: {} });
+      expect(field("firestore-ttl-usage-expireAt")).toMatchObject({ ttlConfig: {}, indexConfig: {} });
+      expect(field("firestore-ttl-idempotencyKeys-expireAt")).toMatchObject({ ttlConfig: {}, indexConfig: {} });
+      const updatedAt = field("firestore-field-jobs-updatedAt");
+      expect(updatedAt).toMatchObject({ collection: "jobs", field: "updatedAt", indexConfig: {} });
+      expect(updatedAt.ttlConfig).toBeUndefined();
+      expect(field("firestore-field-jobs-lease-expiresAt")).toMatchObject({
+        field: "lease.expiresAt",
+        indexConfig: {},
+      });
+      // An empty index config drops every single-field index: none may list one.
+      for (const f of s.all(TYPES.field)) expect(f.inputs.indexConfig?.indexes ?? [], f.name).toEqual([]);
+    });
+
+    it("keeps indexed every field a declared index or query needs", () => {
+      const exempted = new Set(
+        s
+          .all(TYPES.field)
+          .filter((f) => f.inputs.indexConfig)
+          .map((f) => `${f.inputs.collection}/${f.inputs.field}`),
+      );
+      const needed = [
+        ...platform.indexes.flatMap((i) => i.fields.map((f) => `${i.collection}/${f.path}`)),
+        ...platform.collections.flatMap((c) =>
+          ("queries" in c ? c.queries : []).flatMap((q) => q.fields.map((f) => `${c.id}/${f}`)),
+        ),
+      ];
+      expect(needed).toContain("jobs/createdAt");
+      for (const field of needed) expect(exempted.has(field), field).toBe(false);
     });
 
     it("grants exactly the expected roles, each on its narrowest resource", () => {

@@ -108,13 +108,22 @@ function tooLarge(maxBytes: number): AppError {
   return new AppError("PAYLOAD_TOO_LARGE", `the body must be at most ${maxBytes} bytes`);
 }
 
+/** How long a refused upload may go on being read (and discarded) so the client still gets the answer. */
+const LINGER_MS = 2_000;
+
 /**
- * Answers with the one error mapper's JSON and closes the connection: a body left unread must not
- * keep the socket (and the server's shutdown) waiting for bytes nobody will read.
+ * Answers with the one error mapper's JSON and closes the connection. A body left unread is not
+ * buffered: it is discarded while the connection lingers briefly, as web servers do (a reset right
+ * after the answer can reach a proxy or client before the answer itself), then the socket is closed
+ * so it cannot keep the server waiting for bytes nobody will read.
  */
 function refuse(req: IncomingMessage, res: ServerResponse, error: AppError): void {
   res.once("finish", () => {
-    if (!req.complete) req.socket.destroy();
+    if (req.complete) return;
+    req.resume();
+    const linger = setTimeout(() => req.socket.destroy(), LINGER_MS);
+    linger.unref();
+    req.once("end", () => clearTimeout(linger));
   });
   const answer = errorAnswer(error, () => {});
   const body = JSON.stringify(answer.body);

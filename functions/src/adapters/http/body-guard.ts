@@ -112,7 +112,7 @@ function tooLarge(maxBytes: number): AppError {
 const LINGER_MS = 2_000;
 
 /**
- * Answers with the one error mapper's JSON and closes the connection. A body left unread is not
+ * Answers with the one error mapper's JSON. A body left unread is not
  * buffered: it is discarded while the connection lingers briefly, as web servers do (a reset right
  * after the answer can reach a proxy or client before the answer itself), then the socket is closed
  * so it cannot keep the server waiting for bytes nobody will read.
@@ -131,7 +131,8 @@ function refuse(req: IncomingMessage, res: ServerResponse, error: AppError): voi
     "Content-Type": "application/json; charset=utf-8",
     "Content-Length": Buffer.byteLength(body),
     "Cache-Control": "no-store",
-    Connection: "close",
+    // No `Connection: close`: Node would then close the socket as soon as the answer is written and
+    // reset a client still sending; the rest of the body is discarded instead (see above).
   });
   res.end(body);
 }

@@ -51,6 +51,8 @@ export interface PlatformHarnessOptions {
   /** Adjusts a function's services before its function is built (e.g. a shorter model deadline). */
   adjust?: (name: FunctionName, services: Services) => Services;
   onOutcome?: (outcome: DispatchOutcome) => void;
+  /** A Firestore emulator of the test's own (`127.0.0.1:PORT`); default the run's shared one. */
+  firestoreHost?: string;
 }
 
 export interface PlatformHarness {
@@ -74,7 +76,7 @@ const BUCKET = "media-harness";
 
 export async function startPlatformHarness(options: PlatformHarnessOptions): Promise<PlatformHarness> {
   const names = Object.keys(options.functions) as FunctionName[];
-  const fs = testFirestore(options.label);
+  const fs = testFirestore(options.label, options.firestoreHost);
   const storage = await startStorageServer();
   const vertex = await startVertexServer({ storageBaseUrl: storage.url, ...options.vertex });
   const drained = names.flatMap((name) => {

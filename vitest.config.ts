@@ -16,7 +16,7 @@ export default defineConfig({
           root: "functions",
           include: ["src/**/*.test.ts", "test/**/*.test.ts", "build/**/*.test.ts"],
           globalSetup: ["test/global-setup.ts"],
-          setupFiles,
+          setupFiles: [...setupFiles, "test/unhandled-rejections.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -24,15 +24,17 @@ export function emulatorHost(): string {
   return host;
 }
 
-export function testFirestore(label: string): TestFirestore {
-  const host = emulatorHost();
+/** `host`: an emulator of the test's own (say, one it stops); default the run's shared one. */
+export function testFirestore(label: string, host?: string): TestFirestore {
+  if (host) process.env.FIRESTORE_EMULATOR_HOST = host;
+  else host = emulatorHost();
   const projectId = testProjectId(label);
   const app: App = initializeApp({ projectId }, `${projectId}-${Math.random().toString(36).slice(2)}`);
   const db = getFirestore(app);
   return {
     projectId,
     db,
-    clear: () => clearEmulatorProject(host, projectId),
+    clear: () => clearEmulatorProject(host as string, projectId),
     async close() {
       await deleteApp(app);
     },

@@ -17,6 +17,8 @@ export interface TokenOptions {
   audience?: string;
   issuer?: string;
   kid?: string;
+  /** When the user signed in (seconds since the epoch); default 10 s ago. */
+  authTime?: number;
   /** Sign with a key Google's certificates do not list. */
   foreignKey?: boolean;
 }
@@ -42,7 +44,10 @@ export async function startIdTokens(projectId: string, warmUp: (token: string) =
     projectId,
     async token(uid, options = {}) {
       const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ auth_time: now - 10, firebase: { sign_in_provider: "custom", identities: {} } })
+      return new SignJWT({
+        auth_time: options.authTime ?? now - 10,
+        firebase: { sign_in_provider: "custom", identities: {} },
+      })
         .setProtectedHeader({ alg: "RS256", kid: options.kid ?? KID, typ: "JWT" })
         .setIssuer(options.issuer ?? `https://securetoken.google.com/${projectId}`)
         .setAudience(options.audience ?? projectId)

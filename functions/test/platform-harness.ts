@@ -26,8 +26,10 @@ import {
 } from "@genai-platform/local/vertex/vertex-server.ts";
 import { type HttpFunction, http } from "@google-cloud/functions-framework";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
-import { deleteApp, getApps } from "firebase-admin/app";
+import { deleteApp, getApps, initializeApp } from "firebase-admin/app";
+import { getAuth } from "firebase-admin/auth";
 import { vi } from "vitest";
+import { type AccountLookup, FirebaseIdentityVerifier } from "../src/adapters/auth/firebase-identity-verifier.ts";
 import { createServices, type Services } from "../src/composition/services.ts";
 import { type TestFirestore, testFirestore } from "./firestore.ts";
 import { type IdTokens, startIdTokens } from "./id-tokens.ts";
@@ -51,6 +53,8 @@ export interface PlatformHarnessOptions {
   /** Adjusts a function's services before its function is built (e.g. a shorter model deadline). */
   adjust?: (name: FunctionName, services: Services) => Services;
   onOutcome?: (outcome: DispatchOutcome) => void;
+  /** A Firestore emulator of the test's own (`127.0.0.1:PORT`); default the run's shared one. */
+  firestoreHost?: string;
 }
 
 export interface PlatformHarness {
@@ -64,9 +68,37 @@ export interface PlatformHarness {
   urls: Partial<Record<FunctionName, string>>;
   services: Partial<Record<FunctionName, Services>>;
   tokens: IdTokens;
+  /**
+   * The accounts behind the tokens, as the revocation check looks them up (Identity Toolkit cannot
+   * run here; every account is active until a test disables or revokes it).
+   */
+  accounts: TestAccounts;
   bucket: string;
   region: string;
   stop(): Promise<void>;
+}
+
+export interface TestAccounts {
+  disable(uid: string): void;
+  /** Sessions signed in before `since` are revoked, as `revokeRefreshTokens` does. */
+  revoke(uid: string, since?: Date): void;
+  /** Account lookups made so far, per uid. */
+  lookups(uid: string): number;
+}
+
+function testAccounts(): TestAccounts & { lookup: AccountLookup } {
+  const state = new Map<string, { disabled: boolean; tokensValidAfterTime?: string }>();
+  const counts = new Map<string, number>();
+  return {
+    disable: (uid) => state.set(uid, { ...state.get(uid), disabled: true }),
+    revoke: (uid, since = new Date()) =>
+      state.set(uid, { disabled: state.get(uid)?.disabled ?? false, tokensValidAfterTime: since.toUTCString() }),
+    lookups: (uid) => counts.get(uid) ?? 0,
+    async lookup(uid) {
+      counts.set(uid, (counts.get(uid) ?? 0) + 1);
+      return state.get(uid) ?? { disabled: false };
+    },
+  };
 }
 
 const REGION = "europe-west1";
@@ -74,7 +106,7 @@ const BUCKET = "media-harness";
 
 export async function startPlatformHarness(options: PlatformHarnessOptions): Promise<PlatformHarness> {
   const names = Object.keys(options.functions) as FunctionName[];
-  const fs = testFirestore(options.label);
+  const fs = testFirestore(options.label, options.firestoreHost);
   const storage = await startStorageServer();
   const vertex = await startVertexServer({ storageBaseUrl: storage.url, ...options.vertex });
   const drained = names.flatMap((name) => {
@@ -129,7 +161,18 @@ export async function startPlatformHarness(options: PlatformHarnessOptions): Pro
   // keys per app; so the HTTPS functions of this one process share the first one's verifier (the
   // same production code path), where each deployed function would fetch the keys itself.
   const https = names.filter((name) => getFunction(name).trigger === "https");
-  const identity = https.length > 0 ? services[https[0] as FunctionName]?.identity : undefined;
+  const accounts = testAccounts();
+  const first = https.length > 0 ? services[https[0] as FunctionName] : undefined;
+  const identity = first
+    ? new FirebaseIdentityVerifier(
+        () =>
+          getAuth(
+            getApps().find((a) => a.name === first.config.functionName) ??
+              initializeApp({ projectId: first.config.project }, first.config.functionName),
+          ),
+        { lookup: accounts.lookup },
+      )
+    : undefined;
   const tokens = await startIdTokens(fs.projectId, async (token) => identity?.verify(token));
   for (const name of names) {
     const shared = identity ? { ...(services[name] as Services), identity } : (services[name] as Services);
@@ -149,6 +192,7 @@ export async function startPlatformHarness(options: PlatformHarnessOptions): Pro
     urls,
     services,
     tokens,
+    accounts,
     bucket: BUCKET,
     region: REGION,
     async stop() {

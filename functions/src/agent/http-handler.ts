@@ -84,7 +84,7 @@ interface AdmittedTurn {
 /** Everything that may refuse the turn, in order, before any model work: nothing is spent on a refusal. */
 async function admitTurn(deps: CreativeDirectorHttpDeps, ctx: RequestContext): Promise<AdmittedTurn> {
   const runTurn = loadRunTurn();
-  const { uid } = await deps.identity.verify(bearerToken(ctx));
+  const { uid } = await deps.identity.verify(bearerToken(ctx), { checkRevoked: true });
   if (ctx.bodyBytes > AGENT_MAX_BODY_BYTES) {
     throw new AppError("PAYLOAD_TOO_LARGE", `the body must be at most ${AGENT_MAX_BODY_BYTES} bytes`);
   }

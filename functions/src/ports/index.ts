@@ -10,9 +10,17 @@ export interface VerifiedUser {
   uid: string;
 }
 
+export interface VerifyOptions {
+  /**
+   * Also refuse (TOKEN_REVOKED) a token whose account is disabled, deleted or had its sessions
+   * revoked; the account lookup may be cached for a short while (see the adapter).
+   */
+  checkRevoked?: boolean;
+}
+
 export interface IdentityVerifier {
   /** Verifies a Firebase ID token; throws AppError with a TOKEN_* code when it is not valid. */
-  verify(idToken: string): Promise<VerifiedUser>;
+  verify(idToken: string, options?: VerifyOptions): Promise<VerifiedUser>;
 }
 
 // ---- Firestore: admission, jobs, usage ----------------------------------------------------

@@ -6,6 +6,7 @@ import { FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore"
 import { AppError } from "../../domain/errors.ts";
 import type { Job } from "../../domain/job.ts";
 import type { AdmissionDecision, AdmissionInput, AdmissionState, AdmissionStore } from "../../ports/index.ts";
+import { abandonIfExpired, withDeadline } from "../system/deadline.ts";
 import { isContention } from "./contention.ts";
 import { fromJobDocument, toJobDocument } from "./job-document.ts";
 import { idempotencyDoc, jobDoc, usageDoc, userDoc } from "./paths.ts";
@@ -25,37 +26,41 @@ export class FirestoreAdmissionStore implements AdmissionStore {
     const usage = usageDoc(this.db, input.uid, input.day);
     const idempotency = input.idempotencyKey ? idempotencyDoc(this.db, input.uid, input.idempotencyKey) : undefined;
     try {
-      return await this.db.runTransaction(async (tx) => {
-        const [userSnap, usageSnap, keySnap] = await Promise.all([
-          tx.get(user),
-          tx.get(usage),
-          idempotency ? tx.get(idempotency) : Promise.resolve(undefined),
-        ]);
-        let existingJob: Job | undefined;
-        const existingId = keySnap?.get("jobId") as string | undefined;
-        if (existingId) {
-          const jobSnap = await tx.get(jobDoc(this.db, existingId));
-          if (jobSnap.exists) existingJob = fromJobDocument(jobSnap.id, jobSnap.data() ?? {});
-        }
-        const decision = decide({
-          tier: tierOf(userSnap.get("tier")),
-          used: Number(usageSnap.get(input.kind) ?? 0),
-          ...(existingJob ? { existingJob } : {}),
-        });
-        if (decision.type === "create" || decision.type === "charge") {
-          const expireAt = Timestamp.fromMillis(Date.parse(`${input.day}T00:00:00Z`) + RETENTION_MS);
-          tx.set(
-            usage,
-            { uid: input.uid, day: input.day, [input.kind]: FieldValue.increment(1), expireAt },
-            { merge: true },
-          );
-          if (decision.type === "create") {
-            tx.create(jobDoc(this.db, decision.job.id), toJobDocument(decision.job));
-            if (idempotency) tx.set(idempotency, { uid: input.uid, jobId: decision.job.id, expireAt });
+      return await withDeadline((expired) =>
+        this.db.runTransaction(async (tx) => {
+          abandonIfExpired(expired);
+          const [userSnap, usageSnap, keySnap] = await Promise.all([
+            tx.get(user),
+            tx.get(usage),
+            idempotency ? tx.get(idempotency) : Promise.resolve(undefined),
+          ]);
+          let existingJob: Job | undefined;
+          const existingId = keySnap?.get("jobId") as string | undefined;
+          if (existingId) {
+            const jobSnap = await tx.get(jobDoc(this.db, existingId));
+            if (jobSnap.exists) existingJob = fromJobDocument(jobSnap.id, jobSnap.data() ?? {});
           }
-        }
-        return decision;
-      });
+          const decision = decide({
+            tier: tierOf(userSnap.get("tier")),
+            used: Number(usageSnap.get(input.kind) ?? 0),
+            ...(existingJob ? { existingJob } : {}),
+          });
+          if (decision.type === "create" || decision.type === "charge") {
+            const expireAt = Timestamp.fromMillis(Date.parse(`${input.day}T00:00:00Z`) + RETENTION_MS);
+            tx.set(
+              usage,
+              { uid: input.uid, day: input.day, [input.kind]: FieldValue.increment(1), expireAt },
+              { merge: true },
+            );
+            if (decision.type === "create") {
+              tx.create(jobDoc(this.db, decision.job.id), toJobDocument(decision.job));
+              if (idempotency) tx.set(idempotency, { uid: input.uid, jobId: decision.job.id, expireAt });
+            }
+          }
+          abandonIfExpired(expired);
+          return decision;
+        }),
+      );
     } catch (error) {
       if (isContention(error)) {
         throw new AppError("BUSY", "too many concurrent requests for this account; retry shortly", {
@@ -69,7 +74,9 @@ export class FirestoreAdmissionStore implements AdmissionStore {
 
   async refundCharge(input: { uid: string; kind: AdmissionInput["kind"]; day: string }): Promise<void> {
     // An increment is atomic without a transaction; the unit was charged, so the count stays >= 0.
-    await usageDoc(this.db, input.uid, input.day).update({ [input.kind]: FieldValue.increment(-1) });
+    await withDeadline(() =>
+      usageDoc(this.db, input.uid, input.day).update({ [input.kind]: FieldValue.increment(-1) }),
+    );
   }
 }
 

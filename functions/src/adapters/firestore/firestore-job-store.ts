@@ -4,6 +4,7 @@ import { FieldValue, type Firestore } from "firebase-admin/firestore";
 import { AppError } from "../../domain/errors.ts";
 import type { Job } from "../../domain/job.ts";
 import type { JobStore, JobUpdate } from "../../ports/index.ts";
+import { abandonIfExpired, withDeadline } from "../system/deadline.ts";
 import { isContention } from "./contention.ts";
 import { applyUpdate, fromJobDocument, toJobDocument } from "./job-document.ts";
 import { idempotencyDoc, jobDoc, usageDoc } from "./paths.ts";
@@ -18,7 +19,7 @@ export class FirestoreJobStore implements JobStore {
   }
 
   async get(jobId: string): Promise<Job | undefined> {
-    const snap = await jobDoc(this.db, jobId).get();
+    const snap = await withDeadline(() => jobDoc(this.db, jobId).get());
     return snap.exists ? fromJobDocument(snap.id, snap.data() ?? {}) : undefined;
   }
 
@@ -28,24 +29,28 @@ export class FirestoreJobStore implements JobStore {
   ): Promise<{ job: Job; changed: boolean } | undefined> {
     const ref = jobDoc(this.db, jobId);
     try {
-      return await this.db.runTransaction(async (tx) => {
-        const snap = await tx.get(ref);
-        if (!snap.exists) return undefined;
-        const job = fromJobDocument(snap.id, snap.data() ?? {});
-        const now = this.now();
-        const update = change(job, now);
-        if (!update) return { job, changed: false };
-        const refund = update.refund === true && !job.refunded;
-        const next = applyUpdate(job, { ...update, refund }, now);
-        tx.set(ref, toJobDocument(next));
-        if (refund) {
-          tx.set(usageDoc(this.db, job.uid, job.usageDay), { [job.kind]: FieldValue.increment(-1) }, { merge: true });
-        }
-        if (update.releaseIdempotencyKey && job.idempotencyKey) {
-          tx.delete(idempotencyDoc(this.db, job.uid, job.idempotencyKey));
-        }
-        return { job: next, changed: true };
-      });
+      return await withDeadline((expired) =>
+        this.db.runTransaction(async (tx) => {
+          abandonIfExpired(expired);
+          const snap = await tx.get(ref);
+          if (!snap.exists) return undefined;
+          const job = fromJobDocument(snap.id, snap.data() ?? {});
+          const now = this.now();
+          const update = change(job, now);
+          if (!update) return { job, changed: false };
+          abandonIfExpired(expired);
+          const refund = update.refund === true && !job.refunded;
+          const next = applyUpdate(job, { ...update, refund }, now);
+          tx.set(ref, toJobDocument(next));
+          if (refund) {
+            tx.set(usageDoc(this.db, job.uid, job.usageDay), { [job.kind]: FieldValue.increment(-1) }, { merge: true });
+          }
+          if (update.releaseIdempotencyKey && job.idempotencyKey) {
+            tx.delete(idempotencyDoc(this.db, job.uid, job.idempotencyKey));
+          }
+          return { job: next, changed: true };
+        }),
+      );
     } catch (error) {
       if (isContention(error)) {
         throw new AppError("BUSY", "the job is being updated concurrently; retry shortly", {

@@ -3,6 +3,7 @@
 import { type TierName, tierNameSchema, type UsageKind, usageKindSchema } from "@genai-platform/definition";
 import type { Firestore } from "firebase-admin/firestore";
 import type { UsageReader } from "../../ports/index.ts";
+import { withDeadline } from "../system/deadline.ts";
 import { usageDoc, userDoc } from "./paths.ts";
 
 export class FirestoreUsageReader implements UsageReader {
@@ -13,7 +14,9 @@ export class FirestoreUsageReader implements UsageReader {
   }
 
   async read(uid: string, day: string): Promise<{ tier: TierName; used: Record<UsageKind, number> }> {
-    const [user, usage] = await Promise.all([userDoc(this.db, uid).get(), usageDoc(this.db, uid, day).get()]);
+    const [user, usage] = await withDeadline(() =>
+      Promise.all([userDoc(this.db, uid).get(), usageDoc(this.db, uid, day).get()]),
+    );
     const tier = tierNameSchema.safeParse(user.get("tier"));
     const used = Object.fromEntries(
       usageKindSchema.options.map((kind) => [kind, Math.max(0, Number(usage.get(kind) ?? 0))]),

@@ -2,6 +2,10 @@
 // short-lived V4 signed URLs. The same code runs against the local storage server in tests.
 import type { Storage } from "@google-cloud/storage";
 import type { BlobStore, Clock } from "../../ports/index.ts";
+import { withDeadline } from "../system/deadline.ts";
+
+/** Signing is local or one IAM signBlob call; past this the request answers 503 UNAVAILABLE. */
+const SIGNING_DEADLINE_MS = 5_000;
 
 export interface CloudStorageBlobStoreOptions {
   storage: Storage;
@@ -45,10 +49,15 @@ export class CloudStorageBlobStore implements BlobStore {
     // V4 URLs carry whole seconds; start on a second boundary so expiresAt is exactly what is signed.
     const accessibleAt = new Date(Math.floor(this.clock.now().getTime() / 1000) * 1000);
     const expiresAt = new Date(accessibleAt.getTime() + ttlSeconds * 1000);
-    const [url] = await this.storage
-      .bucket(this.bucket)
-      .file(path)
-      .getSignedUrl({ version: "v4", action: "read", accessibleAt, expires: expiresAt });
+    const [url] = await withDeadline(
+      () =>
+        this.storage
+          .bucket(this.bucket)
+          .file(path)
+          .getSignedUrl({ version: "v4", action: "read", accessibleAt, expires: expiresAt }),
+      SIGNING_DEADLINE_MS,
+      "URL signing",
+    );
     return { url, expiresAt };
   }
 }

@@ -19,7 +19,8 @@ export function generateJobHandler<K extends JobRequest["kind"], S extends z.Zod
   deps: GenerateJobDeps,
 ): (ctx: RequestContext) => Promise<HttpAnswer> {
   return async (ctx) => {
-    const { uid } = await deps.identity.verify(bearerToken(ctx));
+    // Admission spends: a disabled or revoked account is refused here, not only when its token expires.
+    const { uid } = await deps.identity.verify(bearerToken(ctx), { checkRevoked: true });
     const request = jsonBody(ctx, schema);
     const key = idempotencyKey(ctx);
     const { job, replayed } = await admitJob(deps.admission(), {

@@ -151,3 +151,28 @@ describe("the plan's command line", () => {
     );
   });
 });
+
+describe("the preflight and smoke command lines", () => {
+  const usage = {
+    preflight: [
+      "usage: npm run preflight -- --stack <dev|prod>",
+      "       npm run preflight -- --url <base of npm start> [--state FILE]",
+    ],
+    smoke: [
+      "usage: npm run smoke -- --stack <dev|prod> [--url <base>] [--api-key KEY] [--service-account EMAIL]",
+      "       npm run smoke -- --url <base of npm start> [--state FILE]",
+    ],
+  };
+  it.each([
+    ["preflight", ["--stack", "staging"], "unknown stack staging (known: dev, prod)"],
+    ["preflight", [], "one of --stack or --url is required"],
+    ["preflight", ["--url"], "--url needs a value"],
+    ["smoke", ["--stack", "qa"], "unknown stack qa (known: dev, prod)"],
+    ["smoke", ["--colour"], "unknown option --colour"],
+  ] as const)("npm run %s refuses %j before any work, with the usage", async (command, args, problem) => {
+    const result = await plan(`scripts/${command}.ts`, [...args]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(`${[problem, ...usage[command]].join("\n")}\n`);
+  });
+});

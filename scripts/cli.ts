@@ -2,7 +2,11 @@
 // unknown option, a missing value, a value outside its set, a file that is not there) reported on its
 // own line with the usage, naming the npm command, before any work starts. Exit 2 for those.
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+
+/** Where `npm start` records the running local platform: the default `--state` of every command. */
+export const LOCAL_STATE_FILE = resolve(import.meta.dirname, "..", ".local", "platform.json");
 
 export interface OptionSpec {
   type: "string" | "boolean";

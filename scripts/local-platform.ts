@@ -15,9 +15,9 @@ import {
   startLocalPlatform,
 } from "@genai-platform/local/platform/local-platform.ts";
 import { startWebServer, type WebAppConfig } from "@genai-platform/local/platform/web-server.ts";
+import { LOCAL_STATE_FILE } from "./cli.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const DEFAULT_STATE_FILE = join(ROOT, ".local", "platform.json");
 const WEB_DIST = join(ROOT, "web", "dist");
 const DEFAULT_WEB_PORT = 8704;
 /** Vite's dev server and `vite preview`, on both loopback names. */
@@ -71,7 +71,7 @@ const { values } = parseArgs({
     vertex: { type: "string", default: "local" },
     project: { type: "string" },
     quiet: { type: "boolean", default: false },
-    state: { type: "string", default: DEFAULT_STATE_FILE },
+    state: { type: "string", default: LOCAL_STATE_FILE },
     help: { type: "boolean", default: false },
   },
 });

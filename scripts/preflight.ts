@@ -7,7 +7,7 @@ import { adcCall, httpCall } from "@genai-platform/ops/google-call.ts";
 import { readLocalState } from "@genai-platform/ops/local-state.ts";
 import { formatReport, runPreflight } from "@genai-platform/ops/preflight.ts";
 import { localPreflightTarget, stackPreflightTarget, stackSettings } from "@genai-platform/ops/targets.ts";
-import { type CliSpec, runCli } from "./cli.ts";
+import { type CliSpec, LOCAL_STATE_FILE, runCli } from "./cli.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -29,7 +29,7 @@ runCli(spec, process.argv.slice(2), async (values) => {
     const results = values.stack
       ? await runPreflight(stackPreflightTarget(stackSettings(ROOT, values.stack)), adcCall())
       : await runPreflight(
-          localPreflightTarget(await readLocalState(resolve(values.state ?? resolve(ROOT, ".local", "platform.json")))),
+          localPreflightTarget(await readLocalState(resolve(values.state ?? LOCAL_STATE_FILE))),
           httpCall(),
         );
     console.log(`preflight of ${values.stack ? `stack ${values.stack}` : values.url}`);

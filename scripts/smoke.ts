@@ -6,7 +6,7 @@ import { STACKS } from "@genai-platform/infra/plan/run.ts";
 import { readLocalState } from "@genai-platform/ops/local-state.ts";
 import { formatSmokeStep, runSmoke } from "@genai-platform/ops/smoke.ts";
 import { localSmokeTarget, stackSettings, stackSmokeTarget } from "@genai-platform/ops/targets.ts";
-import { type CliSpec, runCli } from "./cli.ts";
+import { type CliSpec, LOCAL_STATE_FILE, runCli } from "./cli.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -39,10 +39,7 @@ runCli(spec, process.argv.slice(2), async (values) => {
           ...(values.url ? { url: values.url } : {}),
           ...(values["service-account"] ? { serviceAccountId: values["service-account"] } : {}),
         })
-      : localSmokeTarget(
-          await readLocalState(resolve(values.state ?? resolve(ROOT, ".local", "platform.json"))),
-          values.url,
-        );
+      : localSmokeTarget(await readLocalState(resolve(values.state ?? LOCAL_STATE_FILE)), values.url);
     console.log(`smoke test of ${target.baseUrl}`);
     const steps = await runSmoke(target, (step) => console.log(formatSmokeStep(step)));
     const ok = steps.length > 0 && steps.every((s) => s.ok);

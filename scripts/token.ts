@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { emulatorIdToken } from "@genai-platform/local/auth-emulator.ts";
-import { type CliSpec, runCli } from "./cli.ts";
+import { type CliSpec, LOCAL_STATE_FILE, runCli } from "./cli.ts";
 
 const spec = {
   command: "npm run token --",
@@ -18,7 +18,7 @@ const spec = {
 runCli(spec, process.argv.slice(2), async (values) => {
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(values.uid))
     return `--uid ${values.uid}: only letters, digits, _ and - (1 to 128)`;
-  const stateFile = resolve(values.state ?? resolve(import.meta.dirname, "..", ".local", "platform.json"));
+  const stateFile = resolve(values.state ?? LOCAL_STATE_FILE);
   const state = await readFile(stateFile, "utf8")
     .then((text) => JSON.parse(text) as { projectId: string; firestoreHost: string; authHost: string })
     .catch(() => undefined);

@@ -15,6 +15,21 @@ const VEO_CALL_LATENCY =
   "assumption, ~2 s per start or poll call (the render runs between polls); Google publishes none";
 const AGENT_STEP_LATENCY = "assumption, ~20 s per agent step; Google publishes none";
 
+/** What the two Veo 3.1 GA models share: where Google serves them, their quota and their page. */
+const VEO_31_GA = {
+  kind: "video",
+  stage: "ga",
+  // Veo is absent from the global endpoint's model list; Google's Veo reference calls us-central1.
+  // Source: https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/veo-video-generation
+  locations: ["us-central1"],
+  // "Maximum API requests per minute per project: 50".
+  // Source: https://docs.cloud.google.com/vertex-ai/generative-ai/docs/models/veo/3-1-generate
+  quota: { sharedPool: false, requestsPerMinute: 50 },
+  latencySeconds: 2,
+  latencyBasis: VEO_CALL_LATENCY,
+  source: "https://docs.cloud.google.com/vertex-ai/generative-ai/docs/models/veo/3-1-generate",
+} as const;
+
 export const VERTEX_MODELS = [
   {
     id: "gemini-3-pro-image-preview",
@@ -39,30 +54,8 @@ export const VERTEX_MODELS = [
     latencyBasis: IMAGE_LATENCY,
     source: "https://docs.cloud.google.com/vertex-ai/generative-ai/docs/models/gemini/2-5-flash-image",
   },
-  {
-    id: "veo-3.1-generate-001",
-    kind: "video",
-    stage: "ga",
-    // Veo is absent from the global endpoint's model list; Google's Veo reference calls us-central1.
-    // Source: https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/veo-video-generation
-    locations: ["us-central1"],
-    // "Maximum API requests per minute per project: 50".
-    // Source: https://docs.cloud.google.com/vertex-ai/generative-ai/docs/models/veo/3-1-generate
-    quota: { sharedPool: false, requestsPerMinute: 50 },
-    latencySeconds: 2,
-    latencyBasis: VEO_CALL_LATENCY,
-    source: "https://docs.cloud.google.com/vertex-ai/generative-ai/docs/models/veo/3-1-generate",
-  },
-  {
-    id: "veo-3.1-fast-generate-001",
-    kind: "video",
-    stage: "ga",
-    locations: ["us-central1"],
-    quota: { sharedPool: false, requestsPerMinute: 50 },
-    latencySeconds: 2,
-    latencyBasis: VEO_CALL_LATENCY,
-    source: "https://docs.cloud.google.com/vertex-ai/generative-ai/docs/models/veo/3-1-generate",
-  },
+  { id: "veo-3.1-generate-001", ...VEO_31_GA },
+  { id: "veo-3.1-fast-generate-001", ...VEO_31_GA },
   {
     id: "veo-3.1-generate-preview",
     kind: "video",

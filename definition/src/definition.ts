@@ -170,6 +170,9 @@ export const definition = {
     pro: { image: 500, video: 40, agent: 1000 },
   },
   agent: { maxStepsPerTurn: 6, maxToolCallsPerTurn: 8 },
+  // Every 5 minutes: a stranded job waits at most one period past its deadline (over an hour, see
+  // functions/src/domain/sweep/job-deadline.ts), and a run reads at most 500 jobs.
+  sweeper: { schedule: "*/5 * * * *", intervalSeconds: 300, pageSize: 100, maxJobsPerRun: 500, maxRequeues: 1 },
   // Every admission writes a job, a usage and an idempotency document, and every job is updated
   // several times (running, lease, terminal): at the image rate of 50/s that is hundreds of writes
   // a second per collection, and a herd grows it. An indexed field whose value only rises caps a
@@ -190,6 +193,9 @@ export const definition = {
       // createdAt stays indexed: both composite indexes below order on it (each led by uid, so
       // their entries spread across users); only its single-field index would hotspot.
       queries: [{ fields: ["uid"], by: "ops smoke clean-up: a test user's jobs" }],
+      // The sweeper's query (status in queued/running, createdAt before a cutoff, oldest first) needs
+      // the status/createdAt index below. status has few values, so that index's entries rise with
+      // createdAt: it caps job creation near 500/s, ten times the image queue's 50/s.
     },
     {
       id: "usage",
@@ -226,6 +232,14 @@ export const definition = {
         { path: "createdAt", order: "DESCENDING" },
       ],
       query: "a user's jobs of one kind, newest first",
+    },
+    {
+      collection: "jobs",
+      fields: [
+        { path: "status", order: "ASCENDING" },
+        { path: "createdAt", order: "ASCENDING" },
+      ],
+      query: "the sweeper: unfinished jobs admitted before a cutoff, oldest first",
     },
   ],
   generationEvent: {

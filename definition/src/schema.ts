@@ -267,6 +267,24 @@ export const agentLimitsSchema = z.strictObject({
   maxToolCallsPerTurn: z.number().int().min(1).max(50),
 });
 
+/** The sweeper: finds jobs past their deadline, re-enqueues or fails and refunds them. */
+export const sweeperSchema = z.strictObject({
+  /**
+   * Cloud Scheduler's unix-cron schedule of a sweep, e.g. every five minutes.
+   * Source: https://cloud.google.com/scheduler/docs/configuring/cron-job-schedules
+   */
+  schedule: z.string().regex(/^(\S+\s+){4}\S+$/, "a unix-cron schedule has five fields"),
+  /** The schedule's period in seconds: the local platform sweeps at this interval. */
+  intervalSeconds: positiveInt.max(3600),
+  /** Jobs read per query page. */
+  pageSize: positiveInt.max(500),
+  /** Jobs examined per run at most, so one run stays well inside the function's timeout. */
+  maxJobsPerRun: positiveInt.max(5000),
+  /** Times the sweeper re-enqueues one job before it fails and refunds it instead. */
+  maxRequeues: z.number().int().min(0).max(3),
+});
+export type SweeperDefinition = z.infer<typeof sweeperSchema>;
+
 export const platformSchema = z.object({
   functions: z.array(functionSchema).min(1),
   queues: z.array(queueSchema).min(1),
@@ -274,6 +292,7 @@ export const platformSchema = z.object({
   tasksInvokerServiceAccountId: serviceAccountIdSchema,
   tiers: tierLimitsSchema,
   agent: agentLimitsSchema,
+  sweeper: sweeperSchema,
   collections: z.array(collectionSchema).min(1),
   indexes: z.array(indexSchema),
   generationEvent: logEventSchema,

@@ -45,6 +45,10 @@ export interface Job {
   polls?: number;
   output?: JobOutput;
   error?: JobFailure;
+  /** Times the sweeper re-enqueued the job (task `{id}-sweep-{n}`); absent means never. */
+  sweeps?: number;
+  /** When the sweeper last re-enqueued the job: its deadline counts again from here. */
+  sweptAt?: Date;
   /** True once the quota unit went back; never refunded twice. */
   refunded: boolean;
   idempotencyKey?: string;

@@ -71,6 +71,8 @@ export interface JobUpdate {
   output?: JobOutput;
   error?: JobFailure;
   refund?: boolean;
+  sweeps?: number;
+  sweptAt?: Date;
   /** Deletes the job's idempotency record in the same transaction, so a retried request admits afresh. */
   releaseIdempotencyKey?: boolean;
 }
@@ -86,6 +88,15 @@ export interface JobStore {
     jobId: string,
     change: (job: Job, now: Date) => JobUpdate | undefined,
   ): Promise<{ job: Job; changed: boolean } | undefined>;
+}
+
+/** The sweeper's query: unfinished jobs, oldest first, one bounded page at a time. */
+export interface UnfinishedJobs {
+  /**
+   * Jobs `queued` or `running` created before `before`, oldest first, at most `limit`, after the
+   * job `after` (the previous page's last) when given.
+   */
+  page(options: { before: Date; limit: number; after?: Job }): Promise<Job[]>;
 }
 
 export interface UsageReader {

@@ -5,9 +5,10 @@ import type { Job } from "../../domain/job.ts";
 import type { JobUpdate } from "../../ports/index.ts";
 
 export function toJobDocument(job: Job): DocumentData {
-  const { lease, ...rest } = job;
+  const { lease, sweptAt, ...rest } = job;
   return dropUndefined({
     ...rest,
+    ...(sweptAt ? { sweptAt: Timestamp.fromDate(sweptAt) } : {}),
     createdAt: Timestamp.fromDate(job.createdAt),
     updatedAt: Timestamp.fromDate(job.updatedAt),
     expireAt: Timestamp.fromDate(job.expireAt),
@@ -24,6 +25,7 @@ export function fromJobDocument(id: string, data: DocumentData): Job {
     updatedAt: (data.updatedAt as Timestamp).toDate(),
     expireAt: (data.expireAt as Timestamp).toDate(),
     lease: lease ? { owner: lease.owner, expiresAt: lease.expiresAt.toDate() } : undefined,
+    sweptAt: data.sweptAt ? (data.sweptAt as Timestamp).toDate() : undefined,
   }) as Job;
 }
 

@@ -10,6 +10,7 @@ import { getUsageHandler } from "../adapters/http/endpoints/get-usage.ts";
 import { httpsFunction } from "../adapters/http/https-function.ts";
 import { taskFunction } from "../adapters/http/task-function.ts";
 import { runImageJob } from "../domain/image-job.ts";
+import { DEFAULT_HEARTBEAT } from "../domain/lease-heartbeat.ts";
 import type { Services } from "./services.ts";
 
 export function generateImageFunction(s: Services): HttpFunction {
@@ -63,6 +64,7 @@ export function imageWorkerFunction(s: Services): HttpFunction {
           events: s.events,
           clock: s.clock,
           leaseMs: fn.timeoutSeconds * 1000,
+          heartbeat: DEFAULT_HEARTBEAT,
         },
         payload.jobId,
         delivery,

@@ -19,6 +19,7 @@ import {
   unclaimed,
   updateIfOwner,
 } from "./job-lifecycle.ts";
+import { type HeartbeatPolicy, startHeartbeat } from "./lease-heartbeat.ts";
 
 export interface ImageJobDeps {
   jobs: JobStore;
@@ -26,8 +27,13 @@ export interface ImageJobDeps {
   blobs: BlobStore;
   events: EventLog;
   clock: Clock;
-  /** How long a claimed job stays reserved for this delivery: at least the function's timeout. */
+  /**
+   * How long a claimed job stays reserved for this delivery. With `heartbeat`, the claim takes the
+   * heartbeat's short lease instead and renews it while the model works.
+   */
   leaseMs: number;
+  heartbeat?: HeartbeatPolicy;
+  logError?: (error: unknown) => void;
 }
 
 /** Media bucket path of a job's image: per user, named after the job (a retry overwrites, never duplicates). */
@@ -36,21 +42,36 @@ export function imageObjectPath(job: Pick<Job, "uid" | "id">): string {
 }
 
 export async function runImageJob(deps: ImageJobDeps, jobId: string, delivery: Delivery): Promise<TaskOutcome> {
-  const claim = await claimJob(deps.jobs, jobId, "image", delivery, deps.leaseMs);
+  const leaseMs = deps.heartbeat?.leaseMs ?? deps.leaseMs;
+  const claim = await claimJob(deps.jobs, jobId, "image", delivery, leaseMs);
   if (claim.type !== "claimed") return unclaimed(claim);
   const job = claim.job;
   deps.events.generation(jobEvent(job, "running", {}, delivery));
+  const stop = deps.heartbeat
+    ? startHeartbeat(deps.jobs, job.id, delivery, deps.heartbeat, deps.logError)
+    : async () => {};
+  try {
+    return await work(deps, job, delivery, stop);
+  } finally {
+    // Every exit path (success, failure, a throw) stops renewing; the transition already released the lease.
+    await stop();
+  }
+}
 
+async function work(deps: ImageJobDeps, job: Job, delivery: Delivery, stop: () => Promise<void>): Promise<TaskOutcome> {
   try {
     const image = await deps.model.generate(job.request as ImageRequest, {});
     const objectPath = imageObjectPath(job);
     await deps.blobs.put(objectPath, image.data, image.mimeType);
+    // No renewal may race the terminal transition.
+    await stop();
     return await conclude(
       deps,
       delivery,
       updateIfOwner(deps.jobs, job.id, delivery, () => succeed({ objectPath, mimeType: image.mimeType })),
     );
   } catch (error) {
+    await stop();
     const failure = describeFailure(error);
     if (failure.retryable && !isFinalAttempt(delivery)) {
       const back = await updateIfOwner(deps.jobs, job.id, delivery, () => requeue());

@@ -97,11 +97,11 @@ export async function updateIfOwner(
   jobs: JobStore,
   jobId: string,
   delivery: Delivery,
-  update: (job: Job) => JobUpdate | undefined,
+  update: (job: Job, now: Date) => JobUpdate | undefined,
 ): Promise<{ job: Job; changed: boolean } | undefined> {
   const owner = leaseOwner(delivery);
-  return jobs.update(jobId, (job) =>
-    job.status === "running" && job.lease?.owner === owner ? update(job) : undefined,
+  return jobs.update(jobId, (job, now) =>
+    job.status === "running" && job.lease?.owner === owner ? update(job, now) : undefined,
   );
 }
 

@@ -1,0 +1,104 @@
+// Heartbeat leases on the Firestore emulator: a working holder keeps its short lease alive, a
+// holder that stops renewing (as a killed process does) loses it within one lease, and a finished
+// job is never given a lease back.
+import { randomUUID } from "node:crypto";
+import { getQueue, platform } from "@genai-platform/definition";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { capturedEvents } from "../../test/captured-events.ts";
+import { testFirestore } from "../../test/firestore.ts";
+import { RecordingQueue } from "../../test/recording-queue.ts";
+import { FirestoreAdmissionStore } from "../adapters/firestore/firestore-admission-store.ts";
+import { FirestoreJobStore } from "../adapters/firestore/firestore-job-store.ts";
+import { randomIds, systemClock } from "../adapters/system/system.ts";
+import type { BlobStore, GeneratedImage, ImageModel } from "../ports/index.ts";
+import { admitJob } from "./admission.ts";
+import { runImageJob } from "./image-job.ts";
+import { claimJob, type Delivery } from "./job-lifecycle.ts";
+import { startHeartbeat } from "./lease-heartbeat.ts";
+
+const POLICY = { leaseMs: 1_500, renewEveryMs: 300 };
+const PNG: GeneratedImage = { data: new Uint8Array([0x89, 0x50]), mimeType: "image/png" };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+class CountingModel implements ImageModel {
+  calls = 0;
+  async generate(): Promise<GeneratedImage> {
+    this.calls++;
+    return PNG;
+  }
+}
+const blobs: BlobStore = {
+  async put() {},
+  async signedReadUrl(path) {
+    return { url: `memory://${path}`, expiresAt: new Date() };
+  },
+};
+
+describe("heartbeat leases", () => {
+  const fs = testFirestore("src/domain/lease-heartbeat.test.ts");
+  const jobs = new FirestoreJobStore(fs.db);
+  beforeEach(() => fs.clear());
+  afterAll(() => fs.close());
+
+  async function admitted() {
+    const { job } = await admitJob(
+      {
+        admissions: new FirestoreAdmissionStore(fs.db),
+        jobs,
+        queue: new RecordingQueue(),
+        events: capturedEvents().log,
+        clock: systemClock,
+        ids: randomIds,
+        limits: platform.tiers,
+      },
+      { uid: "ada", job: { kind: "image", request: { prompt: "a red kite", aspectRatio: "1:1", imageSize: "1K" } } },
+    );
+    return job;
+  }
+  const delivery = (jobId: string, retryCount: number): Delivery => ({
+    queueName: "image-jobs",
+    taskName: jobId,
+    retryCount,
+    executionCount: retryCount,
+    maxAttempts: getQueue("image-jobs").retry.maxAttempts,
+    deliveryId: randomUUID(),
+  });
+  const worker = (model: ImageModel) => ({
+    jobs,
+    model,
+    blobs,
+    events: capturedEvents().log,
+    clock: systemClock,
+    leaseMs: 300_000,
+    heartbeat: POLICY,
+  });
+
+  it("keeps a working holder's lease alive past its length, then lets a later delivery take over once renewals stop", async () => {
+    const job = await admitted();
+    const holder = delivery(job.id, 0);
+    const claim = await claimJob(jobs, job.id, "image", holder, POLICY.leaseMs);
+    expect(claim.type).toBe("claimed");
+    const errors: unknown[] = [];
+    const stop = startHeartbeat(jobs, job.id, holder, POLICY, (e) => errors.push(e));
+    await sleep(POLICY.leaseMs * 2);
+    const model = new CountingModel();
+    // Alive: the next delivery must wait.
+    expect(await runImageJob(worker(model), job.id, delivery(job.id, 1))).toMatchObject({ ack: false, status: 409 });
+    // The holder dies: nothing renews any more.
+    await stop();
+    await sleep(POLICY.leaseMs + 200);
+    expect(await runImageJob(worker(model), job.id, delivery(job.id, 2))).toEqual({ ack: true, reason: "succeeded" });
+    expect(model.calls).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  it("stops renewing when the job ends, so a finished job never gets a lease back", async () => {
+    const job = await admitted();
+    const model = new CountingModel();
+    expect(await runImageJob(worker(model), job.id, delivery(job.id, 0))).toEqual({ ack: true, reason: "succeeded" });
+    await sleep(POLICY.renewEveryMs * 3);
+    const done = await jobs.get(job.id);
+    expect(done).toMatchObject({ status: "succeeded" });
+    expect(done?.lease).toBeUndefined();
+  });
+});

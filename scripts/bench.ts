@@ -1,24 +1,30 @@
 // `npm run bench -- herd [--users N] [--rate R] [--json FILE]` and
-// `npm run bench -- coldstart [--runs K] [--json FILE]`. Each starts what it needs on free ports
+// `npm run bench -- coldstart [--runs K] [--json FILE]` and `npm run bench -- flood [--requests N]`. Each starts what it needs on free ports
 // and stops it afterwards, prints its figures beside the baseline of the same run, and names each
 // goal with whether it is met (exit 1 when one is not). The JSON carries the goals with the figures.
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { runColdStart } from "@genai-platform/local/bench/coldstart.ts";
+import { runFlood } from "@genai-platform/local/bench/flood.ts";
 import { defaultRate, runHerd } from "@genai-platform/local/bench/herd.ts";
 import { coldStartGoals, herdGoals, renderColdStart, renderHerd } from "@genai-platform/local/bench/report.ts";
 import { type CliSpec, runCli } from "./cli.ts";
 
-const BENCHMARKS = ["herd", "coldstart"] as const;
+const BENCHMARKS = ["herd", "coldstart", "flood"] as const;
 
 const spec = {
   command: "npm run bench --",
-  usage: ["herd [--users 1000] [--rate R] [--json FILE]", "coldstart [--runs 5] [--json FILE]"],
+  usage: [
+    "herd [--users 1000] [--rate R] [--json FILE]",
+    "coldstart [--runs 5] [--json FILE]",
+    "flood [--requests 60] [--json FILE]",
+  ],
   positionals: 1,
   options: {
     users: { type: "string", positive: true },
     rate: { type: "string", positive: true },
     runs: { type: "string", positive: true },
+    requests: { type: "string", positive: true },
     json: { type: "string" },
   },
 } as const satisfies CliSpec;
@@ -54,6 +60,21 @@ runCli(spec, process.argv.slice(2), async (values, positionals) => {
     console.log(`\n${renderColdStart(rows, runs, goals)}`);
     await writeJson(values.json, { runs, rows, goals });
     return goals.every((g) => g.met) ? 0 : 1;
+  }
+  if (kind === "flood") {
+    const requests = Math.round(Number(values.requests ?? 60));
+    const result = await runFlood({ requests, log });
+    const { flood, baseline, limit } = result;
+    console.log(
+      `\none user, ${requests} parallel requests, limit ${limit}: resolved in ${flood.elapsedMs} ms ` +
+        `(${result.ratio}× the ${baseline.elapsedMs} ms of ${requests} distinct users) ${JSON.stringify(flood.outcomes)}`,
+    );
+    await writeJson(values.json, result);
+    const exact =
+      flood.outcomes.ADMITTED === Math.min(limit, requests) &&
+      flood.outcomes.QUOTA_EXCEEDED === Math.max(0, requests - limit);
+    console.log(`goal: exactly ${limit} admitted and the rest QUOTA_EXCEEDED: ${exact ? "met" : "NOT met"}`);
+    return exact ? 0 : 1;
   }
   return `unknown benchmark ${kind} (known: ${BENCHMARKS.join(", ")})`;
 });

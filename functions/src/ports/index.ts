@@ -54,7 +54,7 @@ export interface AdmissionStore {
    * ONE transaction: read the user's tier, the day's usage for the kind and the idempotency record;
    * call `decide`; on `create` increment usage, write the job and the idempotency record; on
    * `charge` only increment usage; on `existing`/`reject` write nothing. Contention that outlasts
-   * the SDK's retries surfaces as AppError BUSY (retryable), never as a raw error.
+   * the SDK's and the store's bounded retries surfaces as AppError BUSY (retryable), never as a raw error.
    */
   admit(input: AdmissionInput, decide: (state: AdmissionState) => AdmissionDecision): Promise<AdmissionDecision>;
   /** Returns one unit of `kind` charged to `uid` on `day` by a `charge` decision (an atomic decrement). */

@@ -39,7 +39,7 @@ describe("the Firebase Auth emulator runner", () => {
     const app = initializeApp({ projectId: "demo-auth-runner" }, "auth-emulator-import-test");
     try {
       const verifier = new FirebaseIdentityVerifier(() => getAuth(app));
-      expect(await verifier.verify(kept)).toEqual({ uid: "kept" });
+      expect(await verifier.verify(kept)).toMatchObject({ uid: "kept" });
       await expect(verifier.verify(lost)).rejects.toMatchObject({
         code: "TOKEN_INVALID",
         message: expect.stringMatching(/issued by an earlier run of the emulator/),

@@ -42,7 +42,7 @@ const identity: IdentityVerifier = {
   verify: async (token) => {
     const uid = /^user:(\w+)$/.exec(token)?.[1];
     if (!uid) throw new AppError("TOKEN_INVALID", "not a test token");
-    return { uid };
+    return { uid, signInProvider: "custom", emailVerified: false };
   },
 };
 let queue: RecordingQueue;

@@ -5,7 +5,6 @@
 import { MODELS, platform } from "@genai-platform/definition";
 import type { RuntimeConfig } from "@genai-platform/definition/runtime-config";
 import { type App, getApps, initializeApp } from "firebase-admin/app";
-import { getAuth } from "firebase-admin/auth";
 import { getFirestore } from "firebase-admin/firestore";
 import { FirebaseIdentityVerifier } from "../adapters/auth/firebase-identity-verifier.ts";
 import { FirestoreAdmissionStore } from "../adapters/firestore/firestore-admission-store.ts";
@@ -30,7 +29,10 @@ export function createServices(config: RuntimeConfig) {
   const clock: Clock = systemClock;
   const ids: IdGenerator = randomIds;
   const events: EventLog = new CloudLoggingEventLog({ project: config.project });
-  const identity = new FirebaseIdentityVerifier(() => getAuth(app()));
+  // firebase-admin/auth is loaded only for the revocation check of the spending endpoints.
+  const identity = new FirebaseIdentityVerifier(async () => (await import("firebase-admin/auth")).getAuth(app()), {
+    projectId: config.project,
+  });
   const jobs = lazy(() => new FirestoreJobStore(db()));
   const admissions = lazy(() => new FirestoreAdmissionStore(db()));
   const usage = lazy(() => new FirestoreUsageReader(db()));

@@ -8,6 +8,10 @@ import type { Job, JobFailure, JobLease, JobOutput } from "../domain/job.ts";
 
 export interface VerifiedUser {
   uid: string;
+  /** The token's `firebase.sign_in_provider` claim. */
+  signInProvider: string;
+  /** The token's `email_verified` claim; false when absent. */
+  emailVerified: boolean;
 }
 
 export interface VerifyOptions {

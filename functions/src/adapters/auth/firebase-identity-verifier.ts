@@ -1,14 +1,17 @@
-// IdentityVerifier on firebase-admin: verifies the Firebase ID token's signature, issuer, audience
-// and expiry, and maps the SDK's error codes to this API's stable ones. (The SDK reports most
-// verification failures — bad signature, audience, issuer, kid, malformed JWT — as
-// `auth/argument-error`; they all become TOKEN_INVALID.) On request it also checks that the account
-// is neither disabled nor had its sessions revoked, the check `verifyIdToken(token, true)` makes,
-// with the account lookup cached per uid for a short while so it is not paid on every request.
+// IdentityVerifier: verifies the Firebase ID token with jose against Google's published keys
+// (firebase-id-token.ts, the checks firebase-admin's verifyIdToken makes, without loading the SDK at
+// cold start), and maps failures to this API's stable codes (bad signature, audience, issuer, kid,
+// malformed JWT all become TOKEN_INVALID). On request it also checks that the account is neither
+// disabled nor had its sessions revoked, the check `verifyIdToken(token, true)` makes, through
+// firebase-admin's getUser loaded on first use, with the lookup cached per uid for a short while.
+// With FIREBASE_AUTH_EMULATOR_HOST set (local only) it keeps firebase-admin's emulator semantics:
+// unsigned tokens, and the account looked up on every verification.
 import type { Auth } from "firebase-admin/auth";
 import { documentIdProblem } from "../../domain/document-ids.ts";
 import { AppError, type ErrorCode } from "../../domain/errors.ts";
 import type { IdentityVerifier, VerifiedUser, VerifyOptions } from "../../ports/index.ts";
 import { withDeadline } from "../system/deadline.ts";
+import { type DecodedIdToken, FirebaseIdTokenChecker } from "./firebase-id-token.ts";
 
 /** How long an account lookup answers revocation checks for its uid: the most a revocation waits. */
 export const REVOCATION_CACHE_MS = 30_000;
@@ -27,6 +30,10 @@ export type AccountLookup = (uid: string) => Promise<{ disabled: boolean; tokens
 export interface FirebaseIdentityVerifierOptions {
   /** Default: firebase-admin's `getUser` (Identity Toolkit `accounts:lookup`). */
   lookup?: AccountLookup;
+  /** Default: the project of the `auth` thunk's app. */
+  projectId?: string;
+  /** Where Google's keys are fetched; only the local platform's tests point it elsewhere. */
+  certsUrl?: string;
   /** Default REVOCATION_CACHE_MS. */
   revocationCacheMs?: number;
   now?: () => number;
@@ -47,27 +54,33 @@ const CODES: Record<string, { code: ErrorCode; message: string }> = {
 };
 
 export class FirebaseIdentityVerifier implements IdentityVerifier {
-  private readonly auth: () => Auth;
+  private readonly auth: () => Auth | Promise<Auth>;
+  private readonly options: FirebaseIdentityVerifierOptions;
+  private checker: Promise<FirebaseIdTokenChecker> | undefined;
   private readonly cacheMs: number;
   private readonly now: () => number;
   private readonly accounts = new Map<string, { state: Promise<AccountState>; fetchedAt: number }>();
   private readonly lookup: AccountLookup;
 
-  /** `auth` is a thunk so the SDK is created on first use, not at cold start. */
-  constructor(auth: () => Auth, options: FirebaseIdentityVerifierOptions = {}) {
+  /** `auth` is a thunk so the SDK is loaded on the first account lookup, not at cold start. */
+  constructor(auth: () => Auth | Promise<Auth>, options: FirebaseIdentityVerifierOptions = {}) {
     this.auth = auth;
+    this.options = options;
     this.cacheMs = options.revocationCacheMs ?? REVOCATION_CACHE_MS;
     this.now = options.now ?? Date.now;
-    this.lookup = options.lookup ?? ((uid) => this.auth().getUser(uid));
+    this.lookup = options.lookup ?? (async (uid) => (await this.auth()).getUser(uid));
   }
 
   async verify(idToken: string, options: VerifyOptions = {}): Promise<VerifiedUser> {
-    let uid: string;
-    let authTime: number;
+    const emulator = Boolean(process.env.FIREBASE_AUTH_EMULATOR_HOST);
+    let decoded: DecodedIdToken;
     try {
-      const decoded = await this.auth().verifyIdToken(idToken);
-      uid = decoded.uid;
-      authTime = decoded.auth_time;
+      decoded = await (await this.tokenChecker(emulator)).check(idToken);
+      // firebase-admin looks the account up on every emulator verification, disabled or not.
+      if (emulator) {
+        const user = await this.lookup(decoded.uid);
+        if (user.disabled) throw Object.assign(new Error("disabled"), { code: "auth/user-disabled" });
+      }
     } catch (error) {
       const known = CODES[(error as { code?: string }).code ?? ""];
       throw new AppError(known?.code ?? "TOKEN_INVALID", known?.message ?? "the ID token is not valid", {
@@ -76,6 +89,7 @@ export class FirebaseIdentityVerifier implements IdentityVerifier {
     }
     // A signed token can still carry a uid no document path can hold (Firebase allows any 1-128
     // characters): refused before any path is built from it.
+    const { uid, authTime } = decoded;
     const problem = documentIdProblem(uid);
     if (problem) throw new AppError("INVALID_ARGUMENT", `the token's uid ${problem}`, { field: "uid" });
     if (options.checkRevoked) {
@@ -83,7 +97,22 @@ export class FirebaseIdentityVerifier implements IdentityVerifier {
       if (account.disabled) throw new AppError("TOKEN_REVOKED", "the account is disabled");
       if (authTime * 1000 < account.validSinceMs) throw new AppError("TOKEN_REVOKED", "the ID token has been revoked");
     }
-    return { uid };
+    return { uid, signInProvider: decoded.signInProvider, emailVerified: decoded.emailVerified };
+  }
+
+  /** One checker per verifier: it holds the key cache. */
+  private tokenChecker(emulator: boolean): Promise<FirebaseIdTokenChecker> {
+    this.checker ??= (async () => {
+      const projectId = this.options.projectId ?? (await this.auth()).app.options.projectId;
+      if (!projectId) throw new Error("the project id for ID token verification is unknown");
+      return new FirebaseIdTokenChecker({
+        projectId,
+        emulator,
+        now: this.now,
+        ...(this.options.certsUrl ? { certsUrl: this.options.certsUrl } : {}),
+      });
+    })();
+    return this.checker;
   }
 
   /** The account's state, looked up at most once per uid per cache period (concurrent callers share it). */

@@ -59,7 +59,7 @@ beforeAll(async () => {
     verify: async (token: string) => {
       const uid = /^user:(\w+)$/.exec(token)?.[1];
       if (!uid) throw new AppError("TOKEN_INVALID", "not a test token");
-      return { uid };
+      return { uid, signInProvider: "custom", emailVerified: false };
     },
   };
   services = { ...createServices(config), identity: identity as Services["identity"] };

@@ -64,10 +64,15 @@ export class FirebaseIdentityVerifier implements IdentityVerifier {
   async verify(idToken: string, options: VerifyOptions = {}): Promise<VerifiedUser> {
     let uid: string;
     let authTime: number;
+    let signInProvider: string;
+    let emailVerified: boolean;
     try {
       const decoded = await this.auth().verifyIdToken(idToken);
       uid = decoded.uid;
       authTime = decoded.auth_time;
+      // Source: https://firebase.google.com/docs/reference/admin/node/firebase-admin.auth.decodedidtoken
+      signInProvider = decoded.firebase.sign_in_provider;
+      emailVerified = decoded.email_verified === true;
     } catch (error) {
       const known = CODES[(error as { code?: string }).code ?? ""];
       throw new AppError(known?.code ?? "TOKEN_INVALID", known?.message ?? "the ID token is not valid", {
@@ -83,7 +88,7 @@ export class FirebaseIdentityVerifier implements IdentityVerifier {
       if (account.disabled) throw new AppError("TOKEN_REVOKED", "the account is disabled");
       if (authTime * 1000 < account.validSinceMs) throw new AppError("TOKEN_REVOKED", "the ID token has been revoked");
     }
-    return { uid };
+    return { uid, signInProvider, emailVerified };
   }
 
   /** The account's state, looked up at most once per uid per cache period (concurrent callers share it). */

@@ -180,7 +180,16 @@ export const definition = {
   // them (the definition refuses an exemption that one does).
   // Source: https://firebase.google.com/docs/firestore/solutions/shard-timestamp
   collections: [
-    { id: "users", description: "One document per user: `tier` (free|pro); absent means free." },
+    {
+      id: "users",
+      description:
+        "One document per user: `tier` (free|pro; absent means free) and, when an operator suspended the account, `suspended: { reason?, at, by }`. Clients never write it.",
+    },
+    {
+      id: "controls",
+      description:
+        "Operator switches: `controls/generation` `{ paused: { image, video, agent } }` (the kill switch). Clients neither read nor write it.",
+    },
     {
       id: "jobs",
       description: "One document per generation job; the client watches its own.",

@@ -21,6 +21,10 @@ export interface TokenOptions {
   authTime?: number;
   /** Sign with a key Google's certificates do not list. */
   foreignKey?: boolean;
+  /** `firebase.sign_in_provider`; default "custom". */
+  signInProvider?: string;
+  /** `email_verified`; absent unless given. */
+  emailVerified?: boolean;
 }
 
 export interface IdTokens {
@@ -46,7 +50,8 @@ export async function startIdTokens(projectId: string, warmUp: (token: string) =
       const now = Math.floor(Date.now() / 1000);
       return new SignJWT({
         auth_time: options.authTime ?? now - 10,
-        firebase: { sign_in_provider: "custom", identities: {} },
+        firebase: { sign_in_provider: options.signInProvider ?? "custom", identities: {} },
+        ...(options.emailVerified === undefined ? {} : { email_verified: options.emailVerified }),
       })
         .setProtectedHeader({ alg: "RS256", kid: options.kid ?? KID, typ: "JWT" })
         .setIssuer(options.issuer ?? `https://securetoken.google.com/${projectId}`)

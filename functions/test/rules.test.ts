@@ -16,6 +16,7 @@ const DAY = "2026-11-25";
 const SEED: Record<string, Record<string, unknown>> = {
   "users/ada": { tier: "free" },
   "users/bob": { tier: "pro" },
+  "controls/generation": { paused: { image: false, video: false, agent: false } },
   "jobs/job-ada-1": { uid: "ada", kind: "image", status: "succeeded", model: "m" },
   "jobs/job-bob-1": { uid: "bob", kind: "image", status: "queued", model: "m" },
   [`usage/ada_${DAY}`]: { uid: "ada", day: DAY, image: 2 },
@@ -78,6 +79,8 @@ describe("reading documents from a client", () => {
     { who: "anonymous", path: `usage/ada_${DAY}`, allowed: false },
     { who: "ada", path: "idempotencyKeys/ada_key-00000001", allowed: false },
     { who: "ada", path: "settings/anything", allowed: false },
+    { who: "ada", path: "controls/generation", allowed: false },
+    { who: "anonymous", path: "controls/generation", allowed: false },
   ];
 
   it.each(cases)("$who reading $path is allowed: $allowed", async ({ who, path, allowed }) => {
@@ -110,6 +113,13 @@ describe("writing documents from a client", () => {
     { who: "ada", name: "delete own user document", run: (db) => db.doc("users/ada").delete() },
     { who: "ada", name: "create a user document for someone else", run: (db) => db.doc("users/eve").set({}) },
     { who: "bob", name: "downgrade another user", run: (db) => db.doc("users/ada").update({ tier: "free" }) },
+    { who: "ada", name: "lift own suspension", run: (db) => db.doc("users/ada").update({ suspended: null }) },
+    {
+      who: "ada",
+      name: "resume a paused kind",
+      run: (db) => db.doc("controls/generation").set({ paused: { image: false } }, { merge: true }),
+    },
+    { who: "anonymous", name: "pause generation", run: (db) => db.doc("controls/generation").set({ paused: {} }) },
     {
       who: "ada",
       name: "create a job of their own",

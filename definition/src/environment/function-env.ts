@@ -21,6 +21,10 @@ export interface FunctionEnvContext<V> {
   tierLimits: TierLimits;
   /** Origins allowed by CORS on public functions. */
   webOrigins: readonly string[];
+  /** Sign-in providers that may generate; absent: any. */
+  signInProviders?: readonly string[];
+  /** Refuse generation to accounts without a verified email; default false. */
+  requireEmailVerified?: boolean;
   /** Identity Cloud Tasks signs worker calls with. */
   tasksInvokerEmail: string | V;
   signedUrlTtlSeconds: number;
@@ -69,6 +73,8 @@ export function functionEnvironment<V>(fn: FunctionDefinition, ctx: FunctionEnvC
   if (fn.trigger === "https") {
     env.TIER_LIMITS = JSON.stringify(ctx.tierLimits);
     env.WEB_ORIGINS = ctx.webOrigins.join(",");
+    if (ctx.signInProviders) env.SIGN_IN_PROVIDERS = ctx.signInProviders.join(",");
+    if (ctx.requireEmailVerified) env.REQUIRE_EMAIL_VERIFIED = "true";
   }
   if (fn.access.enqueues.length > 0) {
     env.TASKS_INVOKER_EMAIL = ctx.tasksInvokerEmail;

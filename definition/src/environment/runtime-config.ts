@@ -44,6 +44,10 @@ export interface RuntimeConfig {
   tierLimits?: TierLimits;
   /** Origins allowed by CORS on public functions. */
   webOrigins: string[];
+  /** Sign-in providers that may generate (stack config `signInProviders`); undefined: any. */
+  signInProviders?: string[];
+  /** Refuse generation to accounts whose email is not verified (stack config `requireEmailVerified`). */
+  requireEmailVerified?: boolean;
   /** Identity Cloud Tasks signs worker calls with; only for functions that enqueue. */
   tasksInvokerEmail?: string;
   queues: Partial<Record<QueueName, QueueTarget>>;
@@ -89,6 +93,17 @@ const originList = z
   )
   .pipe(z.array(z.url({ protocol: /^https?$/ })));
 
+/** `anonymous,password,google.com`: Firebase sign-in provider ids, comma-separated. */
+const providerList = z
+  .string()
+  .transform((text) =>
+    text
+      .split(",")
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0),
+  )
+  .pipe(z.array(z.string().regex(/^[a-z0-9.]+$/, "is a list of sign-in provider ids")).min(1, "is empty"));
+
 /** The zod schema of one function's environment: required keys follow its access. */
 export function runtimeEnvSchema(fn: FunctionDefinition) {
   const shape: Record<string, z.ZodType> = {
@@ -108,6 +123,8 @@ export function runtimeEnvSchema(fn: FunctionDefinition) {
   if (fn.trigger === "https") {
     shape.TIER_LIMITS = jsonText(tierLimitsSchema);
     shape.WEB_ORIGINS = originList;
+    shape.SIGN_IN_PROVIDERS = providerList.optional();
+    shape.REQUIRE_EMAIL_VERIFIED = z.enum(["true", "false"]).default("false");
   }
   if (fn.access.enqueues.length > 0) {
     shape.TASKS_INVOKER_EMAIL = z.email();
@@ -166,6 +183,8 @@ export function loadRuntimeConfig(
     mediaBucket: values.MEDIA_BUCKET as string | undefined,
     tierLimits: values.TIER_LIMITS as TierLimits | undefined,
     webOrigins: (values.WEB_ORIGINS as string[] | undefined) ?? [],
+    ...(values.SIGN_IN_PROVIDERS ? { signInProviders: values.SIGN_IN_PROVIDERS as string[] } : {}),
+    requireEmailVerified: values.REQUIRE_EMAIL_VERIFIED === "true",
     tasksInvokerEmail: values.TASKS_INVOKER_EMAIL as string | undefined,
     queues,
     signedUrlTtlSeconds: values.SIGNED_URL_TTL_SECONDS as number,

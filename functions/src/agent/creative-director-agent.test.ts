@@ -12,10 +12,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { capturedEvents } from "../../test/captured-events.ts";
 import { testFirestore } from "../../test/firestore.ts";
 import { RecordingQueue } from "../../test/recording-queue.ts";
+import { FirestoreAccessControls } from "../adapters/firestore/firestore-access-controls.ts";
 import { FirestoreAdmissionStore } from "../adapters/firestore/firestore-admission-store.ts";
 import { FirestoreJobStore } from "../adapters/firestore/firestore-job-store.ts";
 import { httpsFunction } from "../adapters/http/https-function.ts";
 import { randomIds, systemClock } from "../adapters/system/system.ts";
+import { OPEN_SIGN_IN_POLICY } from "../domain/access-policy.ts";
 import { type AdmissionDeps, admitJob } from "../domain/admission.ts";
 import { utcDay } from "../domain/calendar.ts";
 import { AppError } from "../domain/errors.ts";
@@ -69,6 +71,7 @@ beforeAll(async () => {
       origins: () => [ORIGIN],
       ...creativeDirectorEndpoint({
         identity,
+        access: { policy: OPEN_SIGN_IN_POLICY, controls: new FirestoreAccessControls(() => fs.db) },
         quota: () => ({
           admissions: new FirestoreAdmissionStore(fs.db),
           events: events.log,

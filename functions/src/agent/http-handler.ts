@@ -8,6 +8,7 @@ import type { Response } from "@google-cloud/functions-framework";
 import type { HttpAnswer, RequestContext } from "../adapters/http/http-types.ts";
 import type { HttpsEndpoint } from "../adapters/http/https-function.ts";
 import { bearerToken } from "../adapters/http/request-parsing.ts";
+import { type AccessGateDeps, checkAccess } from "../domain/access-policy.ts";
 import { type AgentCharge, type AgentQuotaDeps, chargeAgentTurn, refundAgentTurn } from "../domain/agent-quota.ts";
 import { AppError } from "../domain/errors.ts";
 import type { IdentityVerifier } from "../ports/index.ts";
@@ -38,6 +39,8 @@ export interface CreativeDirectorHttpDeps {
   identity: IdentityVerifier;
   quota: () => AgentQuotaDeps;
   director: () => CreativeDirectorDeps;
+  /** Sign-in policy, suspension and kill switch, checked before the turn is charged. */
+  access: AccessGateDeps;
 }
 
 export function wantsEventStream(ctx: RequestContext): boolean {
@@ -84,7 +87,8 @@ interface AdmittedTurn {
 /** Everything that may refuse the turn, in order, before any model work: nothing is spent on a refusal. */
 async function admitTurn(deps: CreativeDirectorHttpDeps, ctx: RequestContext): Promise<AdmittedTurn> {
   const runTurn = loadRunTurn();
-  const { uid } = await deps.identity.verify(bearerToken(ctx), { checkRevoked: true });
+  const user = await deps.identity.verify(bearerToken(ctx), { checkRevoked: true });
+  const { uid } = user;
   if (ctx.bodyBytes > AGENT_MAX_BODY_BYTES) {
     throw new AppError("PAYLOAD_TOO_LARGE", `the body must be at most ${AGENT_MAX_BODY_BYTES} bytes`);
   }
@@ -94,6 +98,7 @@ async function admitTurn(deps: CreativeDirectorHttpDeps, ctx: RequestContext): P
     });
   }
   const request = parseTurnRequest(ctx.body);
+  await checkAccess(deps.access, user, "agent");
   const caller: AgentCaller = { uid, ...(ctx.trace ? { trace: ctx.trace } : {}) };
   const charge = await chargeAgentTurn(deps.quota(), caller);
   return { caller, tier: charge.tier, charge, request, runTurn: await runTurn };

@@ -41,6 +41,7 @@ export function creativeDirectorAgentFunction(
       identity: s.identity,
       quota: () => ({ admissions: s.admissions(), events: s.events, clock: s.clock, limits: s.limits }),
       director,
+      access: s.access,
     }),
   });
 }

@@ -17,7 +17,11 @@ export function generateImageFunction(s: Services): HttpFunction {
   return httpsFunction({
     methods: ["POST"],
     origins: () => s.config.webOrigins,
-    handle: generateJobHandler("image", imageRequestSchema, { identity: s.identity, admission: s.admission }),
+    handle: generateJobHandler("image", imageRequestSchema, {
+      identity: s.identity,
+      admission: s.admission,
+      access: s.access,
+    }),
   });
 }
 
@@ -25,7 +29,11 @@ export function generateVideoFunction(s: Services): HttpFunction {
   return httpsFunction({
     methods: ["POST"],
     origins: () => s.config.webOrigins,
-    handle: generateJobHandler("video", videoRequestSchema, { identity: s.identity, admission: s.admission }),
+    handle: generateJobHandler("video", videoRequestSchema, {
+      identity: s.identity,
+      admission: s.admission,
+      access: s.access,
+    }),
   });
 }
 

@@ -7,11 +7,13 @@ import type { RuntimeConfig } from "@genai-platform/definition/runtime-config";
 import { type App, getApps, initializeApp } from "firebase-admin/app";
 import { getFirestore } from "firebase-admin/firestore";
 import { FirebaseIdentityVerifier } from "../adapters/auth/firebase-identity-verifier.ts";
+import { FirestoreAccessControls } from "../adapters/firestore/firestore-access-controls.ts";
 import { FirestoreAdmissionStore } from "../adapters/firestore/firestore-admission-store.ts";
 import { FirestoreJobStore } from "../adapters/firestore/firestore-job-store.ts";
 import { FirestoreUsageReader } from "../adapters/firestore/firestore-usage-reader.ts";
 import { CloudLoggingEventLog } from "../adapters/logging/cloud-logging-event-log.ts";
 import { randomIds, systemClock } from "../adapters/system/system.ts";
+import type { AccessGateDeps } from "../domain/access-policy.ts";
 import type { AdmissionDeps } from "../domain/admission.ts";
 import type { BlobStore, Clock, EventLog, IdGenerator, ImageModel, TaskQueue, VideoModel } from "../ports/index.ts";
 import { lazy } from "./lazy.ts";
@@ -36,6 +38,14 @@ export function createServices(config: RuntimeConfig) {
   const jobs = lazy(() => new FirestoreJobStore(db()));
   const admissions = lazy(() => new FirestoreAdmissionStore(db()));
   const usage = lazy(() => new FirestoreUsageReader(db()));
+  const controls = new FirestoreAccessControls(db);
+  const access: AccessGateDeps = {
+    policy: {
+      ...(config.signInProviders ? { providers: config.signInProviders } : {}),
+      requireEmailVerified: config.requireEmailVerified ?? false,
+    },
+    controls,
+  };
 
   // Cloud Tasks, Vertex AI and Storage SDKs are imported on first use, not at start: most
   // deployables need one of them or none, and each costs ~100-170 ms of module loading.
@@ -144,6 +154,7 @@ export function createServices(config: RuntimeConfig) {
     jobs,
     admissions,
     usage,
+    access,
     queue,
     imageModel,
     videoModel,

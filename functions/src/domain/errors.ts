@@ -11,6 +11,12 @@ export const ERROR_STATUS = {
   TOKEN_INVALID: 401,
   TOKEN_REVOKED: 401,
   FORBIDDEN: 403,
+  /** The account's sign-in provider may not generate on this stack (e.g. anonymous). */
+  SIGN_IN_PROVIDER_NOT_ALLOWED: 403,
+  /** This stack requires a verified email address to generate. */
+  EMAIL_NOT_VERIFIED: 403,
+  /** An operator suspended the account (`users/{uid}.suspended`). */
+  ACCOUNT_SUSPENDED: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
@@ -20,6 +26,8 @@ export const ERROR_STATUS = {
   MODEL_SAFETY_BLOCKED: 422,
   QUOTA_EXCEEDED: 429,
   BUSY: 503,
+  /** An operator paused this kind of generation (`controls/generation`): retry later. */
+  GENERATION_PAUSED: 503,
   UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const;

@@ -8,7 +8,7 @@ import type { Job, JobFailure, JobLease, JobOutput } from "../domain/job.ts";
 
 export interface VerifiedUser {
   uid: string;
-  /** The token's `firebase.sign_in_provider` claim. */
+  /** The token's `firebase.sign_in_provider` claim: "anonymous", "password", "google.com", ... */
   signInProvider: string;
   /** The token's `email_verified` claim; false when absent. */
   emailVerified: boolean;
@@ -106,6 +106,25 @@ export interface UnfinishedJobs {
 export interface UsageReader {
   /** Tier and units used per kind on `day`. */
   read(uid: string, day: string): Promise<{ tier: TierName; used: Record<UsageKind, number> }>;
+}
+
+/** A suspension an operator set on `users/{uid}`. */
+export interface Suspension {
+  reason?: string;
+  /** ISO 8601 time of the suspension. */
+  at: string;
+  /** The operator who suspended the account. */
+  by: string;
+}
+
+/** Kinds of generation an operator may pause (the kill switch). */
+export type PausableKind = "image" | "video" | "agent";
+
+export interface AccessControls {
+  /** The user's suspension, read afresh on every call (a suspension holds from the next request). */
+  suspension(uid: string): Promise<Suspension | undefined>;
+  /** Whether `kind` is paused; may answer from a cache a few seconds old (see the adapter). */
+  paused(kind: PausableKind): Promise<boolean>;
 }
 
 // ---- Cloud Tasks --------------------------------------------------------------------------

@@ -21,3 +21,8 @@ export function idempotencyDoc(db: Firestore, uid: string, key: string) {
   const id = createHash("sha256").update(uid).update("\u0000").update(key).digest("hex");
   return db.collection("idempotencyKeys").doc(id);
 }
+
+/** `controls/generation`: the kill switch, `{ paused: { image, video, agent } }`; written by operators only. */
+export function generationControlsDoc(db: Firestore) {
+  return db.collection("controls").doc("generation");
+}

@@ -10,9 +10,11 @@ import { capturedEvents } from "../../../test/captured-events.ts";
 import { testFirestore } from "../../../test/firestore.ts";
 import { type IdTokens, startIdTokens } from "../../../test/id-tokens.ts";
 import { RecordingQueue } from "../../../test/recording-queue.ts";
+import { OPEN_SIGN_IN_POLICY } from "../../domain/access-policy.ts";
 import type { AdmissionDeps } from "../../domain/admission.ts";
 import type { BlobStore } from "../../ports/index.ts";
 import { FirebaseIdentityVerifier } from "../auth/firebase-identity-verifier.ts";
+import { FirestoreAccessControls } from "../firestore/firestore-access-controls.ts";
 import { FirestoreAdmissionStore } from "../firestore/firestore-admission-store.ts";
 import { FirestoreJobStore } from "../firestore/firestore-job-store.ts";
 import { FirestoreUsageReader } from "../firestore/firestore-usage-reader.ts";
@@ -58,12 +60,13 @@ describe("the HTTPS endpoints", () => {
       limits: LIMITS,
     });
     const origins = () => [ORIGIN];
+    const access = { policy: OPEN_SIGN_IN_POLICY, controls: new FirestoreAccessControls(() => fs.db) };
     http(
       fnName("generateImage"),
       httpsFunction({
         methods: ["POST"],
         origins,
-        handle: generateJobHandler("image", imageRequestSchema, { identity, admission }),
+        handle: generateJobHandler("image", imageRequestSchema, { identity, admission, access }),
       }),
     );
     http(
@@ -71,7 +74,7 @@ describe("the HTTPS endpoints", () => {
       httpsFunction({
         methods: ["POST"],
         origins,
-        handle: generateJobHandler("video", videoRequestSchema, { identity, admission }),
+        handle: generateJobHandler("video", videoRequestSchema, { identity, admission, access }),
       }),
     );
     http(

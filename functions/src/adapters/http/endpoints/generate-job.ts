@@ -3,6 +3,7 @@
 
 import type { Admitted } from "@genai-platform/client/api";
 import type { z } from "zod";
+import { type AccessGateDeps, checkAccess } from "../../../domain/access-policy.ts";
 import { type AdmissionDeps, admitJob, type JobRequest } from "../../../domain/admission.ts";
 import type { IdentityVerifier } from "../../../ports/index.ts";
 import type { HttpAnswer, RequestContext } from "../http-types.ts";
@@ -11,6 +12,8 @@ import { bearerToken, idempotencyKey, jsonBody } from "../request-parsing.ts";
 export interface GenerateJobDeps {
   identity: IdentityVerifier;
   admission: () => AdmissionDeps;
+  /** Sign-in policy, suspension and kill switch, checked before admission. */
+  access: AccessGateDeps;
 }
 
 export function generateJobHandler<K extends JobRequest["kind"], S extends z.ZodType>(
@@ -20,9 +23,11 @@ export function generateJobHandler<K extends JobRequest["kind"], S extends z.Zod
 ): (ctx: RequestContext) => Promise<HttpAnswer> {
   return async (ctx) => {
     // Admission spends: a disabled or revoked account is refused here, not only when its token expires.
-    const { uid } = await deps.identity.verify(bearerToken(ctx), { checkRevoked: true });
+    const user = await deps.identity.verify(bearerToken(ctx), { checkRevoked: true });
+    const { uid } = user;
     const request = jsonBody(ctx, schema);
     const key = idempotencyKey(ctx);
+    await checkAccess(deps.access, user, kind);
     const { job, replayed } = await admitJob(deps.admission(), {
       uid,
       job: { kind, request } as JobRequest,

@@ -7,6 +7,8 @@ import type { Platform } from "./labels.ts";
 export type Principal =
   | { kind: "function"; function: string }
   | { kind: "tasksInvoker" }
+  /** The identity Cloud Scheduler signs the sweeper's OIDC token as. */
+  | { kind: "scheduler" }
   /** The identity Cloud Build uses to turn function sources into images. */
   | { kind: "builder" }
   | { kind: "allUsers" }
@@ -131,12 +133,22 @@ function functionGrants(fn: FunctionDefinition): Grant[] {
       scope: { kind: "runService", function: fn.name },
       reason: "public endpoint; the handler verifies the Firebase ID token",
     });
-  } else {
+  } else if (fn.trigger === "task") {
     grants.push({
       principal: { kind: "tasksInvoker" },
       role: "roles/run.invoker",
       scope: { kind: "runService", function: fn.name },
       reason: `only Cloud Tasks (as the tasks invoker) may call the ${fn.drains} worker`,
+    });
+  } else {
+    // Cloud Run and Gen 2 functions verify the token Cloud Scheduler attaches: the scheduler's
+    // identity needs run.invoker on this one service, and nothing else.
+    // Source: https://cloud.google.com/scheduler/docs/http-target-auth
+    grants.push({
+      principal: { kind: "scheduler" },
+      role: "roles/run.invoker",
+      scope: { kind: "runService", function: fn.name },
+      reason: `only Cloud Scheduler (as the scheduler identity) may call ${fn.name}`,
     });
   }
   return grants;

@@ -14,6 +14,7 @@ import { Functions } from "./components/functions.ts";
 import { IamGrants } from "./components/iam-grants.ts";
 import { Identities } from "./components/identities.ts";
 import { Queues } from "./components/queues.ts";
+import { Scheduler } from "./components/scheduler.ts";
 import { Storage } from "./components/storage.ts";
 import type { StackConfig } from "./config.ts";
 import { PropagationWait } from "./dynamic/propagation-wait.ts";
@@ -47,6 +48,8 @@ export interface PlatformOutputs {
   /** Full Cloud Tasks path (`projects/P/locations/L/queues/Q`) per queue, as the functions receive it. */
   queuePaths: Record<string, pulumi.Output<string>>;
   tasksInvokerEmail: pulumi.Output<string>;
+  /** The identity Cloud Scheduler calls the sweeper as, when one is scheduled. */
+  schedulerEmail: pulumi.Output<string> | undefined;
 }
 
 /** Everything the resources need that is not a resource: validated config and built bundles. */
@@ -143,6 +146,7 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
     functionAccounts: Object.fromEntries(Object.entries(identities.functions).map(([n, sa]) => [n, account(sa)])),
     tasksInvoker: account(identities.tasksInvoker),
     builder: account(identities.builder),
+    ...(identities.scheduler ? { scheduler: account(identities.scheduler) } : {}),
     vertexAiServiceAgent: pulumi.interpolate`serviceAccount:service-${projectInfo.number}@gcp-sa-aiplatform.iam.gserviceaccount.com`,
     logSinkWriter: analytics.sink.writerIdentity,
     mediaBucket: storage.mediaBucket.name,
@@ -192,7 +196,7 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
     { dependsOn: [iamPropagation] },
   );
 
-  new IamGrants(
+  const invokers = new IamGrants(
     "iam-invokers",
     {
       ...grantArgs,
@@ -208,6 +212,27 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
     },
     { dependsOn: [apis.ready] },
   );
+
+  // The schedule starts once its identity may invoke the sweeper: a first run before the grant
+  // would only be refused (and covered by the next), but there is no reason to start with a 403.
+  const scheduled = platform.functions.find((f) => f.trigger === "schedule");
+  if (scheduled && identities.scheduler) {
+    const sweeper = functions.functions[scheduled.name];
+    if (!sweeper) throw new Error(`Scheduler: no function ${scheduled.name} to schedule`);
+    new Scheduler(
+      "scheduler",
+      {
+        project,
+        region,
+        functionName: scheduled.name,
+        schedule: platform.sweeper.schedule,
+        serviceUrl: sweeper.serviceConfig.apply((c) => c?.uri ?? ""),
+        serviceAccountEmail: identities.scheduler.email,
+        attemptDeadlineSeconds: scheduled.timeoutSeconds,
+      },
+      { dependsOn: [apis.ready, invokers] },
+    );
+  }
 
   new Alerting(
     "alerting",
@@ -234,5 +259,6 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
       Object.entries(queues.queues).map(([n, q]) => [n, q.name.apply((id) => queuePath(project, region, id))]),
     ),
     tasksInvokerEmail: identities.tasksInvoker.email,
+    schedulerEmail: identities.scheduler?.email,
   };
 }

@@ -30,11 +30,20 @@ describe("the platform definition", () => {
     expect(issuesOf(definition)).toEqual([]);
   });
 
-  it("declares the five HTTPS endpoints and the two workers", () => {
+  it("declares the five HTTPS endpoints, the two workers and the scheduled sweeper", () => {
     const https = platform.functions.filter((f) => f.trigger === "https").map((f) => f.name);
     const tasks = platform.functions.filter((f) => f.trigger === "task").map((f) => f.name);
+    const scheduled = platform.functions.filter((f) => f.trigger === "schedule").map((f) => f.name);
     expect(https.sort()).toEqual(["creativeDirectorAgent", "generateImage", "generateVideo", "getJob", "getUsage"]);
     expect(tasks.sort()).toEqual(["imageWorker", "videoWorker"]);
+    expect(scheduled).toEqual(["sweepJobs"]);
+  });
+
+  it("runs one sweep at a time, internal only, enqueuing onto every queue it re-enqueues to", () => {
+    const sweeper = platform.functions.find((f) => f.name === "sweepJobs");
+    expect(sweeper).toMatchObject({ ingress: "internal", maxInstances: 1, concurrency: 1, memoryMiB: 256 });
+    expect([...(sweeper?.access.enqueues ?? [])].sort()).toEqual(["image-jobs", "video-jobs", "video-polls"]);
+    expect(sweeper?.access.firestore).toBe("readWrite");
   });
 
   it("gives every queue exactly one worker and every worker exactly one queue", () => {
@@ -64,8 +73,8 @@ describe("the platform definition", () => {
     }
   });
 
-  it("keeps workers internal and public functions public", () => {
-    for (const fn of platform.functions) expect(fn.ingress).toBe(fn.trigger === "task" ? "internal" : "public");
+  it("keeps workers and the sweeper internal and public functions public", () => {
+    for (const fn of platform.functions) expect(fn.ingress).toBe(fn.trigger === "https" ? "public" : "internal");
   });
 
   it("derives names infra and code share", () => {
@@ -221,6 +230,62 @@ describe("validation rejects a broken definition", () => {
       "a public worker",
       (d) => {
         d.functions.find((f: any) => f.name === "imageWorker").ingress = "public";
+      },
+      /ingress/,
+    ],
+    [
+      "no schedule function",
+      (d) => {
+        d.functions = d.functions.filter((f: any) => f.trigger !== "schedule");
+      },
+      /functions: 0 schedule functions; exactly one runs the sweeper's schedule/,
+    ],
+    [
+      "two schedule functions",
+      (d) => {
+        const sweeper = d.functions.find((f: any) => f.name === "sweepJobs");
+        d.functions.push({
+          ...sweeper,
+          name: "sweepAgain",
+          entryPoint: "src/entries/sweep-again.ts",
+          serviceAccountId: "fn-sweep-again",
+          schedulerServiceAccountId: "sweep-again-scheduler",
+        });
+      },
+      /functions: 2 schedule functions; exactly one runs the sweeper's schedule/,
+    ],
+    [
+      "a sweeper that cannot re-enqueue video polls",
+      (d) => {
+        d.functions.find((f: any) => f.name === "sweepJobs").access.enqueues = ["image-jobs", "video-jobs"];
+      },
+      /sweepJobs\.access\.enqueues: lacks "video-polls", which the sweeper re-enqueues onto/,
+    ],
+    [
+      "a sweeper with read-only Firestore",
+      (d) => {
+        d.functions.find((f: any) => f.name === "sweepJobs").access.firestore = "read";
+      },
+      /sweepJobs\.access\.firestore: the sweeper fails and refunds jobs, so it needs readWrite/,
+    ],
+    [
+      "a sweeper that outlasts Cloud Scheduler's attempt deadline",
+      (d) => {
+        d.functions.find((f: any) => f.name === "sweepJobs").timeoutSeconds = 2400;
+      },
+      /sweepJobs\.timeoutSeconds: 2400 exceeds Cloud Scheduler's 1800 s attempt deadline/,
+    ],
+    [
+      "the scheduler identity reused by a function",
+      (d) => {
+        d.functions[0].serviceAccountId = "sweep-scheduler";
+      },
+      /"sweep-scheduler" is used twice/,
+    ],
+    [
+      "a public sweeper",
+      (d) => {
+        d.functions.find((f: any) => f.name === "sweepJobs").ingress = "public";
       },
       /ingress/,
     ],

@@ -130,6 +130,29 @@ export const definition = {
       concurrency: 20,
       access: { firestore: "readWrite", mediaBucket: "read", vertexAi: true, enqueues: [VIDEO_POLL_QUEUE] },
     },
+    {
+      name: "sweepJobs",
+      description: "Cloud Scheduler's sweep: re-enqueues, or fails and refunds, jobs past their deadline.",
+      trigger: "schedule",
+      ingress: "internal",
+      schedulerServiceAccountId: "sweep-scheduler",
+      entryPoint: "src/entries/sweep-jobs.ts",
+      serviceAccountId: "fn-sweep-jobs",
+      memoryMiB: 256,
+      // One run reads at most maxJobsPerRun (500) jobs, one conditional transaction and at most one
+      // task each: tens of seconds at Firestore's latencies, so 120 s bounds it with room to spare.
+      timeoutSeconds: 120,
+      minInstances: 0,
+      // One sweep at a time: overlapping runs would be safe (every change is conditional) but wasted.
+      maxInstances: 1,
+      concurrency: 1,
+      access: {
+        firestore: "readWrite",
+        mediaBucket: "none",
+        vertexAi: false,
+        enqueues: [IMAGE_QUEUE, VIDEO_QUEUE, VIDEO_POLL_QUEUE],
+      },
+    },
   ],
   queues: [
     {

@@ -199,10 +199,27 @@ export const taskFunctionSchema = z.object({
   drains: z.array(queueNameSchema).min(1),
 });
 
-export const functionSchema = z.discriminatedUnion("trigger", [httpsFunctionSchema, taskFunctionSchema]);
+/**
+ * A function Cloud Scheduler calls on the `sweeper` block's schedule (an HTTP target with an OIDC
+ * token): internal ingress, and only the scheduler's own identity may invoke it.
+ */
+export const scheduleFunctionSchema = z.object({
+  ...functionBase,
+  trigger: z.literal("schedule"),
+  ingress: z.literal("internal"),
+  /** Service account whose OIDC token Cloud Scheduler attaches; the function's only invoker. */
+  schedulerServiceAccountId: serviceAccountIdSchema,
+});
+
+export const functionSchema = z.discriminatedUnion("trigger", [
+  httpsFunctionSchema,
+  taskFunctionSchema,
+  scheduleFunctionSchema,
+]);
 export type FunctionDefinition = DeepReadonly<z.infer<typeof functionSchema>>;
 export type HttpsFunctionDefinition = DeepReadonly<z.infer<typeof httpsFunctionSchema>>;
 export type TaskFunctionDefinition = DeepReadonly<z.infer<typeof taskFunctionSchema>>;
+export type ScheduleFunctionDefinition = DeepReadonly<z.infer<typeof scheduleFunctionSchema>>;
 
 export const indexSchema = z.object({
   collection: collectionIdSchema,

@@ -42,6 +42,7 @@ export function crossReferenceIssues(platform: PlatformDefinition): string[] {
   }
   for (const id of duplicates([
     ...platform.functions.map((f) => f.serviceAccountId),
+    ...platform.functions.flatMap((f) => (f.trigger === "schedule" ? [f.schedulerServiceAccountId] : [])),
     platform.tasksInvokerServiceAccountId,
   ])) {
     issues.push(`serviceAccountId "${id}" is used twice: every function has its own identity`);
@@ -77,6 +78,31 @@ export function crossReferenceIssues(platform: PlatformDefinition): string[] {
     }
     if (parseFloat(queue.retry.minBackoff) > parseFloat(queue.retry.maxBackoff)) {
       issues.push(`queues.${queue.name}.retry: minBackoff exceeds maxBackoff`);
+    }
+  }
+
+  // The sweeper block is the schedule's only source, and it is always present: exactly one function
+  // runs on it, and that function can put back a task on every queue a job's steps run on.
+  const scheduled = platform.functions.filter((f) => f.trigger === "schedule");
+  if (scheduled.length !== 1) {
+    issues.push(`functions: ${scheduled.length} schedule functions; exactly one runs the sweeper's schedule`);
+  }
+  for (const fn of scheduled) {
+    for (const queue of queueNames) {
+      if (!fn.access.enqueues.includes(queue)) {
+        issues.push(`functions.${fn.name}.access.enqueues: lacks "${queue}", which the sweeper re-enqueues onto`);
+      }
+    }
+    // Cloud Scheduler waits at most 30 minutes for an HTTP target; a longer run would be cut off
+    // and retried while still going.
+    // Source: https://cloud.google.com/scheduler/docs/reference/rest/v1/projects.locations.jobs#Job (attemptDeadline)
+    if (fn.timeoutSeconds > 1800) {
+      issues.push(
+        `functions.${fn.name}.timeoutSeconds: ${fn.timeoutSeconds} exceeds Cloud Scheduler's 1800 s attempt deadline`,
+      );
+    }
+    if (fn.access.firestore !== "readWrite") {
+      issues.push(`functions.${fn.name}.access.firestore: the sweeper fails and refunds jobs, so it needs readWrite`);
     }
   }
 

@@ -55,6 +55,11 @@ export interface PlatformHarnessOptions {
   onOutcome?: (outcome: DispatchOutcome) => void;
   /** A Firestore emulator of the test's own (`127.0.0.1:PORT`); default the run's shared one. */
   firestoreHost?: string;
+  /**
+   * Where tasks of queues no function given here drains are delivered (a recording server in the
+   * test), so a function that enqueues onto them runs without their workers.
+   */
+  workerUrls?: Partial<Record<QueueName, string>>;
 }
 
 export interface PlatformHarness {
@@ -133,7 +138,7 @@ export async function startPlatformHarness(options: PlatformHarnessOptions): Pro
     servers.push(server);
     urls[name] = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   }
-  const workerUrls: Record<string, string> = {};
+  const workerUrls: Record<string, string> = { ...options.workerUrls };
   for (const name of names) {
     const fn = getFunction(name);
     if (fn.trigger === "task") for (const q of fn.drains) workerUrls[q] = urls[name] as string;

@@ -79,7 +79,9 @@ function normalizeFunctionsArgs(args: FunctionsArgs) {
     if (args.serviceAccountEmails[fn.name] === undefined)
       throw new Error(`Functions: no service account for ${fn.name}`);
   }
-  const ordered = [...args.functions].sort((a, b) => Number(a.trigger === "https") - Number(b.trigger === "https"));
+  // Workers, then the sweeper, then the public endpoints: each enqueuer comes after the workers it targets.
+  const rank = { task: 0, schedule: 1, https: 2 } as const;
+  const ordered = [...args.functions].sort((a, b) => rank[a.trigger] - rank[b.trigger]);
   return { ...args, ordered, runtime: args.runtime ?? "nodejs22" };
 }
 

@@ -28,6 +28,8 @@ export interface IamGrantsArgs {
   tasksInvoker: AccountRef;
   /** The functions' build identity. */
   builder: AccountRef;
+  /** The identity Cloud Scheduler calls the sweeper as; required once a grant names it. */
+  scheduler?: AccountRef;
   /** Member string of the Vertex AI service agent (`serviceAccount:service-N@gcp-sa-aiplatform...`). */
   vertexAiServiceAgent: pulumi.Input<string>;
   /** The log sink's writer identity (already a member string). */
@@ -97,6 +99,9 @@ function memberOf(args: Normalized, principal: Principal): pulumi.Input<string> 
       return args.tasksInvoker.member;
     case "builder":
       return args.builder.member;
+    case "scheduler":
+      if (!args.scheduler) throw new Error("IamGrants: a grant names the scheduler identity, but none is given");
+      return args.scheduler.member;
     case "allUsers":
       return "allUsers";
     case "vertexAiServiceAgent":

@@ -1,5 +1,5 @@
-// One service account per function, one for Cloud Tasks to call workers with, and one that builds
-// the functions. No keys: every identity is used by Google-managed runtimes only.
+// One service account per function, one for Cloud Tasks to call workers with, one for Cloud
+// Scheduler to call the sweeper with, and one that builds the functions. No keys: every identity is used by Google-managed runtimes only.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { Platform } from "../labels.ts";
@@ -22,10 +22,12 @@ export class Identities extends pulumi.ComponentResource {
   readonly tasksInvoker: gcp.serviceaccount.Account;
   /** The identity Cloud Build runs as when it turns function sources into images. */
   readonly builder: gcp.serviceaccount.Account;
+  /** The identity whose OIDC token Cloud Scheduler attaches to the sweeper's calls, if one is scheduled. */
+  readonly scheduler: gcp.serviceaccount.Account | undefined;
 
   constructor(name: string, args: IdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("genai-platform:infra:Identities", name, {}, opts);
-    const { project, accounts, invokerId, builderId, environment } = normalizeIdentitiesArgs(args);
+    const { project, accounts, invokerId, builderId, schedulerId, environment } = normalizeIdentitiesArgs(args);
     this.functions = {};
     for (const { fn, accountId, description } of accounts) {
       this.functions[fn] = new gcp.serviceaccount.Account(
@@ -54,10 +56,26 @@ export class Identities extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // Its own account, not the Cloud Scheduler service agent, which Google says cannot sign for
+    // HTTP targets; it must live in the job's project.
+    // Source: https://cloud.google.com/scheduler/docs/http-target-auth
+    this.scheduler = schedulerId
+      ? new gcp.serviceaccount.Account(
+          `${name}-${schedulerId}`,
+          {
+            project,
+            accountId: schedulerId,
+            displayName: `Cloud Scheduler sweeper invoker (${environment})`,
+            description: "Signs the OIDC token Cloud Scheduler sends to the scheduled sweeper.",
+          },
+          { parent: this },
+        )
+      : undefined;
     this.registerOutputs({
       functions: Object.fromEntries(Object.entries(this.functions).map(([fn, sa]) => [fn, sa.email])),
       tasksInvoker: this.tasksInvoker.email,
       builder: this.builder.email,
+      scheduler: this.scheduler?.email,
     });
   }
 }
@@ -68,6 +86,7 @@ function normalizeIdentitiesArgs(args: IdentitiesArgs) {
     environment: args.environment,
     invokerId: args.platform.tasksInvokerServiceAccountId,
     builderId: args.builderAccountId ?? "fn-builder",
+    schedulerId: args.platform.functions.find((fn) => fn.trigger === "schedule")?.schedulerServiceAccountId,
     accounts: args.platform.functions.map((fn) => ({
       fn: fn.name,
       accountId: fn.serviceAccountId,

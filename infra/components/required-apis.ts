@@ -10,6 +10,8 @@ export const REQUIRED_APIS = [
   "cloudfunctions.googleapis.com",
   // Project lookups and project-level IAM members go through Resource Manager.
   "cloudresourcemanager.googleapis.com",
+  // The sweeper's schedule. Source: https://cloud.google.com/scheduler/docs/setup
+  "cloudscheduler.googleapis.com",
   "cloudtasks.googleapis.com",
   "firebaserules.googleapis.com",
   "firestore.googleapis.com",

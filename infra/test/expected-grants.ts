@@ -48,6 +48,13 @@ export const EXPECTED_GRANTS = [
   "fn-video-worker roles/iam.serviceAccountUser serviceAccount:tasks-invoker",
   "tasks-invoker roles/run.invoker run:video-worker",
 
+  ...fnGrants("fn-sweep-jobs", "user"),
+  "fn-sweep-jobs roles/cloudtasks.enqueuer queue:image-jobs",
+  "fn-sweep-jobs roles/cloudtasks.enqueuer queue:video-jobs",
+  "fn-sweep-jobs roles/cloudtasks.enqueuer queue:video-polls",
+  "fn-sweep-jobs roles/iam.serviceAccountUser serviceAccount:tasks-invoker",
+  "sweep-scheduler roles/run.invoker run:sweep-jobs",
+
   "fn-builder roles/logging.logWriter project",
   "fn-builder roles/storage.objectViewer bucket:SOURCE",
   'fn-builder roles/storage.objectViewer project if resource.name.startsWith("projects/_/buckets/gcf-v2-sources-NUMBER-REGION")',

@@ -49,6 +49,8 @@ export const TYPES = {
   datasetMember: "gcp:bigquery/datasetIamMember:DatasetIamMember",
   repositoryMember: "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
   repository: "gcp:artifactregistry/repository:Repository",
+  schedulerJob: "gcp:cloudscheduler/job:Job",
+  scheduler: "genai-platform:infra:Scheduler",
 } as const;
 
 export async function evaluateForTest(stack: string, program?: Program): Promise<StackUnderTest> {

@@ -22,6 +22,7 @@ import { evaluateForTest, type StackUnderTest, TYPES } from "./harness.ts";
 const PRIMITIVE = /^roles\/(owner|editor|viewer)$/;
 const workers = platform.functions.filter((f) => f.trigger === "task");
 const httpsFunctions = platform.functions.filter((f) => f.trigger === "https");
+const sweeper = platform.functions.find((f) => f.trigger === "schedule")!;
 
 export function describeStack(stack: "dev" | "prod", program?: Program): void {
   describe(`the ${stack} stack`, () => {
@@ -45,6 +46,10 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
       }
       s.findResource(TYPES.account, `identities-${platform.tasksInvokerServiceAccountId}`);
       s.findResource(TYPES.account, "identities-fn-builder");
+      if (sweeper.trigger === "schedule") {
+        s.findResource(TYPES.account, `identities-${sweeper.schedulerServiceAccountId}`);
+      }
+      s.findResource(TYPES.schedulerJob, "scheduler-sweepJobs");
       s.findResource(TYPES.repository, "storage-function-images");
       for (const queue of platform.queues) s.findResource(TYPES.queue, `queues-${queue.name}`);
       s.findResource(TYPES.bucket, "storage-media");
@@ -72,6 +77,55 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
       s.findResource(TYPES.channel, "alerting-email");
       expect(s.all(TYPES.alert)).toHaveLength(3);
       expect(s.all(TYPES.service).map((r) => r.inputs.service)).toContain("cloudtasks.googleapis.com");
+    });
+
+    it("calls the sweeper on the definition's cron, in UTC, at its run.app URL with the scheduler's OIDC token", () => {
+      if (sweeper.trigger !== "schedule") throw new Error("the sweeper must be a schedule function");
+      const job = s.findResource(TYPES.schedulerJob, "scheduler-sweepJobs").inputs;
+      const serviceUrl = s.outputs.serviceUrls[sweeper.name];
+      expect(serviceUrl).toMatch(/^https:\/\/sweep-jobs-[a-z0-9-]+(\.[a-z0-9-]+)?\.run\.app$/);
+      expect(job).toMatchObject({
+        project,
+        region: s.config["gcp:region"],
+        schedule: platform.sweeper.schedule,
+        timeZone: "Etc/UTC",
+        attemptDeadline: `${sweeper.timeoutSeconds}s`,
+        retryConfig: { retryCount: 1 },
+      });
+      expect(job.httpTarget).toEqual({
+        uri: serviceUrl,
+        httpMethod: "POST",
+        oidcToken: { serviceAccountEmail: email(sweeper.schedulerServiceAccountId), audience: serviceUrl },
+      });
+      expect(s.outputs.schedulerEmail).toBe(email(sweeper.schedulerServiceAccountId));
+    });
+
+    it("lets only the scheduler identity invoke the sweeper, on that one service, and keeps it internal", () => {
+      if (sweeper.trigger !== "schedule") throw new Error("the sweeper must be a schedule function");
+      expect(fnResource(sweeper.name).inputs.serviceConfig).toMatchObject({
+        ingressSettings: "ALLOW_INTERNAL_ONLY",
+        maxInstanceCount: 1,
+        maxInstanceRequestConcurrency: 1,
+      });
+      const scheduler = `serviceAccount:${email(sweeper.schedulerServiceAccountId)}`;
+      const held = members().filter((m) => m.inputs.member === scheduler);
+      expect(held.map((m) => [m.type, m.inputs.role, m.inputs.name])).toEqual([
+        [TYPES.runMember, "roles/run.invoker", serviceName(sweeper.name)],
+      ]);
+      const onService = members().filter(
+        (m) => m.type === TYPES.runMember && m.inputs.name === serviceName(sweeper.name),
+      );
+      expect(onService.map((m) => m.inputs.member)).toEqual([scheduler]);
+      // The job starts once the invoker grant exists, after the APIs (Cloud Scheduler's among them).
+      // (A dependency on a component is recorded as one on each of its children.)
+      const component = s.findResource(TYPES.scheduler, "scheduler");
+      for (const grant of onService) expect(component.dependsOn).toContain(grant.urn);
+      expect(component.dependsOn).toContain(s.findResource(TYPES.wait, "apis-propagation").urn);
+      const apis = s.all(TYPES.service).map((r) => r.inputs.service);
+      expect(apis).toContain("cloudscheduler.googleapis.com");
+      const ready = s.findResource(TYPES.wait, "apis-propagation");
+      const schedulerApi = s.all(TYPES.service).find((r) => r.inputs.service === "cloudscheduler.googleapis.com")!;
+      expect(ready.dependsOn).toContain(schedulerApi.urn);
     });
 
     it("exempts rising timestamps from single-field indexing, in the same field resource as their TTL policy", () => {

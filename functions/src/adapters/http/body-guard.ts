@@ -27,6 +27,8 @@ export const BODY_LIMITS: Readonly<Record<FunctionName, number>> = {
   getUsage: MAX_JSON_BODY_BYTES,
   imageWorker: 16 * 1024,
   videoWorker: 16 * 1024,
+  // Cloud Scheduler posts an empty body; the sweep reads none.
+  sweepJobs: 16 * 1024,
 };
 
 type GuardedRequest = IncomingMessage & { body?: unknown; rawBody?: Buffer };

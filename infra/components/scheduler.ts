@@ -1,0 +1,94 @@
+// The sweeper's schedule: one Cloud Scheduler job in the functions' region that POSTs to the
+// sweeper's Cloud Run service URL with an OIDC token of the scheduler identity, on the cron of the
+// definition's `sweeper` block.
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface SchedulerArgs {
+  /** Project the job lives in (the scheduler identity must belong to the same project). */
+  project: string;
+  /** Region of the job: the functions' region. */
+  region: string;
+  /** Name of the scheduled function, for the job's name and description. */
+  functionName: string;
+  /** Unix-cron schedule, from the definition's `sweeper.schedule`. */
+  schedule: string;
+  /** The function's Cloud Run service URL (run.app): the target and the token's audience. */
+  serviceUrl: pulumi.Input<string>;
+  /** Email of the identity whose OIDC token the job attaches. */
+  serviceAccountEmail: pulumi.Input<string>;
+  /** Seconds Cloud Scheduler waits for one attempt: the function's timeout (15-1800). */
+  attemptDeadlineSeconds: number;
+  /** Time zone of the schedule. Default: `Etc/UTC`. */
+  timeZone?: string;
+}
+
+export class Scheduler extends pulumi.ComponentResource {
+  readonly job: gcp.cloudscheduler.Job;
+
+  constructor(name: string, args: SchedulerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("genai-platform:infra:Scheduler", name, {}, opts);
+    const normalized = normalizeSchedulerArgs(args);
+    this.job = createJob(this, name, normalized);
+    this.registerOutputs({ job: this.job.name });
+  }
+}
+
+/**
+ * Cloud Scheduler waits 15 s to 30 min for an HTTP target's attempt.
+ * Source: https://cloud.google.com/scheduler/docs/reference/rest/v1/projects.locations.jobs#Job (attemptDeadline)
+ */
+const ATTEMPT_DEADLINE_RANGE = { min: 15, max: 1800 } as const;
+
+function normalizeSchedulerArgs(args: SchedulerArgs) {
+  const { min, max } = ATTEMPT_DEADLINE_RANGE;
+  if (args.attemptDeadlineSeconds < min || args.attemptDeadlineSeconds > max) {
+    throw new Error(
+      `Scheduler: attemptDeadlineSeconds ${args.attemptDeadlineSeconds} is outside Cloud Scheduler's ${min}-${max} s`,
+    );
+  }
+  if (!/^(\S+\s+){4}\S+$/.test(args.schedule)) {
+    throw new Error(`Scheduler: schedule "${args.schedule}" is not a five-field unix-cron expression`);
+  }
+  // The schedule is read in a tz-database time zone; UTC keeps the runs evenly spaced across
+  // daylight-saving changes.
+  // Source: https://cloud.google.com/scheduler/docs/configuring/cron-job-schedules
+  return { ...args, timeZone: args.timeZone ?? "Etc/UTC" };
+}
+
+function createJob(parent: pulumi.Resource, prefix: string, args: ReturnType<typeof normalizeSchedulerArgs>) {
+  return new gcp.cloudscheduler.Job(
+    `${prefix}-${args.functionName}`,
+    {
+      project: args.project,
+      region: args.region,
+      name: args.functionName.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`),
+      description: `Runs ${args.functionName} on its schedule.`,
+      schedule: args.schedule,
+      timeZone: args.timeZone,
+      attemptDeadline: `${args.attemptDeadlineSeconds}s`,
+      // One quick retry absorbs a cold-start or a brief store outage; more would be pointless: every
+      // job's deadline is over an hour, and the next scheduled run covers a run that failed twice
+      // (Cloud Scheduler retries "until the next scheduled execution time, whichever comes first").
+      // Source: https://cloud.google.com/scheduler/docs/configuring/retry-jobs
+      retryConfig: {
+        retryCount: 1,
+        minBackoffDuration: "30s",
+        maxBackoffDuration: "30s",
+        maxDoublings: 0,
+        maxRetryDuration: "0s",
+      },
+      httpTarget: {
+        // The run.app URL: with internal-only ingress Cloud Run counts Cloud Scheduler's requests
+        // from the same project as internal only on that URL, and it is the audience Cloud Run accepts.
+        // Source: https://cloud.google.com/run/docs/securing/ingress
+        uri: args.serviceUrl,
+        // No body: a sweep takes no input.
+        httpMethod: "POST",
+        // Source: https://cloud.google.com/scheduler/docs/http-target-auth (OIDC token for Cloud Run targets)
+        oidcToken: { serviceAccountEmail: args.serviceAccountEmail, audience: args.serviceUrl },
+      },
+    },
+    { parent },
+  );
+}

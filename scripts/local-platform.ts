@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { platform as definition } from "@genai-platform/definition";
 import { parseStackConfig } from "@genai-platform/infra/config";
 import { readStackConfig } from "@genai-platform/infra/plan/stack-config.ts";
 import {
@@ -157,6 +158,8 @@ const platform = await startLocalPlatform({
   rates: { ...(imageRate ? { "image-jobs": imageRate } : {}), ...(videoRate ? { "video-jobs": videoRate } : {}) },
   ...(vertexQuota ? { vertexQuotaPerSecond: vertexQuota } : {}),
   log: values.quiet ? () => {} : (source, line) => console.log(`[${source}] ${line}`),
+  // The sweeper runs on the schedule's own period, as Cloud Scheduler would run it.
+  sweepIntervalMs: definition.sweeper.intervalSeconds * 1000,
 }).catch(async (error: unknown) => {
   await web?.close();
   const message = error instanceof Error ? error.message : String(error);

@@ -16,8 +16,9 @@ import { functionEnvironment } from "@genai-platform/definition/function-env";
 import { bundleAll, DEFAULT_BUNDLE_ROOT } from "@genai-platform/functions/bundle";
 import { AuthEmulator } from "../auth-emulator.ts";
 import { FirestoreEmulator, freePort } from "../firestore-emulator.ts";
+import { type LocalScheduler, startLocalScheduler } from "../scheduler/local-scheduler.ts";
 import { type StorageServer, startStorageServer } from "../storage/storage-server.ts";
-import type { WorkerAuthPolicy } from "../tasks/local-oidc-token.ts";
+import { createLocalOidcIssuer, type LocalOidcIssuer, type WorkerAuthPolicy } from "../tasks/local-oidc-token.ts";
 import { startTasksServer, type TasksServer } from "../tasks/tasks-server.ts";
 import { startVertexServer, type VertexServer } from "../vertex/vertex-server.ts";
 import { type HostedFunction, hostFunction } from "./function-host.ts";
@@ -99,6 +100,11 @@ export interface LocalPlatformOptions {
   webOrigins?: string[];
   /** Where function and emulator log lines go; default dropped. */
   log?: (source: string, line: string) => void;
+  /**
+   * Runs the scheduled sweeper every this many milliseconds, as Cloud Scheduler does on the
+   * definition's schedule (`npm start` passes `sweeper.intervalSeconds`). Default 0: only `sweep()`.
+   */
+  sweepIntervalMs?: number;
 }
 
 export interface LocalPlatform {
@@ -124,6 +130,12 @@ export interface LocalPlatform {
   auth: AuthEmulator;
   /** A Firebase ID token for `uid` from the Auth emulator (creates the account). */
   idToken(uid: string): Promise<string>;
+  /** One sweeper run now, called as Cloud Scheduler calls it; resolves with its report. */
+  sweep(): Promise<unknown>;
+  /** The identity the local scheduler calls the sweeper as (the only one the host lets through). */
+  schedulerEmail: string;
+  /** The one local OIDC signer (local Cloud Tasks and the scheduler); tests mint tokens with it. */
+  oidcIssuer: LocalOidcIssuer;
   /** Writes emulator state into `dataDir` (no-op without one); `stop()` does it too. */
   save(): Promise<void>;
   stop(): Promise<void>;
@@ -132,6 +144,7 @@ export interface LocalPlatform {
 export const DEFAULT_WEB_ORIGINS = ["http://localhost:5173", "http://127.0.0.1:5173"];
 
 const LOCAL_INVOKER = "tasks-invoker@local.iam.gserviceaccount.com";
+const LOCAL_SCHEDULER = "sweep-scheduler@local.iam.gserviceaccount.com";
 
 export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
   const projectId = options.projectId ?? "demo-genai-platform";
@@ -195,7 +208,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
             ...(options.vertexPollsUntilDone ? { pollsUntilDone: options.vertexPollsUntilDone } : {}),
           });
     if (vertex) stoppers.push(() => vertex.stop());
+    // One signer for every local OIDC token, as Google signs both Cloud Tasks' and Cloud
+    // Scheduler's: the function host verifies either with the same public key.
+    const issuer = await createLocalOidcIssuer();
     const tasks = await startTasksServer({
+      issuer,
       port: wanted.tasks,
       project: projectId,
       location: region,
@@ -235,13 +252,14 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
           authHost: auth.host,
           realVertex: options.vertex === "real",
         });
-        if (fn.trigger === "task") {
-          // The host checks each delivery as Cloud Run does for an internal service: the local
-          // Cloud Tasks' signature, the worker's own URL as audience, the tasks invoker as caller.
+        if (fn.trigger !== "https") {
+          // The host checks each call as Cloud Run does for an internal service: the local signer's
+          // signature, the function's own URL as audience, and its one invoker as caller (the
+          // tasks invoker for a worker, the scheduler identity for the sweeper).
           const policy: WorkerAuthPolicy = {
             publicJwk: tasks.oidcPublicJwk,
             audience: urlOf(fn.name),
-            invokerEmail: LOCAL_INVOKER,
+            invokerEmail: fn.trigger === "task" ? LOCAL_INVOKER : LOCAL_SCHEDULER,
           };
           env.WORKER_AUTH = JSON.stringify(policy);
         }
@@ -264,6 +282,19 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     for (const fn of platform.functions) if (fn.trigger === "https") routes.set(fn.name, urlOf(fn.name));
     const gateway: Gateway = await startGateway(routes, wanted.gateway);
     stoppers.push(() => gateway.close());
+
+    const scheduled = platform.functions.find((f) => f.trigger === "schedule");
+    const scheduler: LocalScheduler | undefined = scheduled
+      ? startLocalScheduler({
+          url: urlOf(scheduled.name),
+          email: LOCAL_SCHEDULER,
+          issuer,
+          intervalMs: options.sweepIntervalMs ?? 0,
+          log: (line) => log("scheduler", `${scheduled.name} ${line}`),
+        })
+      : undefined;
+    // Stopped first (stoppers run in reverse): no run starts against a function going away.
+    if (scheduler) stoppers.push(() => scheduler.stop());
 
     const save = async () => {
       if (!data) return;
@@ -298,6 +329,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       storage,
       auth,
       idToken: (uid) => auth.idToken(uid),
+      sweep: () => {
+        if (!scheduler) return Promise.reject(new Error("the definition schedules no function"));
+        return scheduler.run();
+      },
+      schedulerEmail: LOCAL_SCHEDULER,
+      oidcIssuer: issuer,
       save,
       stop: async () => {
         // State is written before anything stops, while both emulators still answer.

@@ -24,6 +24,7 @@ import { gcpIamGrantNoPublicPrincipals } from "./policies/gcp-iam-grant-no-publi
 import { gcpIamProjectFunctionRolesAllowList } from "./policies/gcp-iam-project-function-roles-allow-list.ts";
 import { gcpIamProjectNoImpersonationRoles } from "./policies/gcp-iam-project-no-impersonation-roles.ts";
 import { gcpIamProjectStorageRolesBucketConditioned } from "./policies/gcp-iam-project-storage-roles-bucket-conditioned.ts";
+import { gcpIamRunserviceInvokerAllowList } from "./policies/gcp-iam-runservice-invoker-allow-list.ts";
 import { gcpIamServiceaccountNoUserManagedKeys } from "./policies/gcp-iam-serviceaccount-no-user-managed-keys.ts";
 import { gcpLoggingSinkUniqueWriterIdentity } from "./policies/gcp-logging-sink-unique-writer-identity.ts";
 import { gcpStorageBucketLifecycleRule } from "./policies/gcp-storage-bucket-lifecycle-rule.ts";
@@ -37,6 +38,7 @@ export const policies: readonly PackPolicy[] = [
   // IAM
   gcpIamGrantNoPrimitiveRoles,
   gcpIamGrantNoPublicPrincipals,
+  gcpIamRunserviceInvokerAllowList,
   gcpIamServiceaccountNoUserManagedKeys,
   gcpStorageHmackeyDisallowed,
   gcpIamProjectNoImpersonationRoles,

@@ -67,10 +67,13 @@ function createJob(parent: pulumi.Resource, prefix: string, args: ReturnType<typ
       schedule: args.schedule,
       timeZone: args.timeZone,
       attemptDeadline: `${args.attemptDeadlineSeconds}s`,
-      // One quick retry absorbs a cold-start or a brief store outage; more would be pointless: every
-      // job's deadline is over an hour, and the next scheduled run covers a run that failed twice
-      // (Cloud Scheduler retries "until the next scheduled execution time, whichever comes first").
-      // Source: https://cloud.google.com/scheduler/docs/configuring/retry-jobs
+      // One quick retry absorbs a cold start or a brief store outage; more would be pointless: every
+      // job's deadline is over an hour, and the next scheduled run covers a run that failed twice.
+      // Google's pages disagree on whether retries stop at the next scheduled time (the RetryConfig
+      // reference) or may make it be skipped (the retry guide); the safe reading is to finish
+      // retrying well inside one period: one retry, 30 s after a failed attempt of at most 120 s.
+      // Source: https://cloud.google.com/scheduler/docs/configuring/retry-jobs ;
+      // https://cloud.google.com/php/docs/reference/cloud-scheduler/latest/V1.RetryConfig
       retryConfig: {
         retryCount: 1,
         minBackoffDuration: "30s",
@@ -85,7 +88,13 @@ function createJob(parent: pulumi.Resource, prefix: string, args: ReturnType<typ
         uri: args.serviceUrl,
         // No body: a sweep takes no input.
         httpMethod: "POST",
-        // Source: https://cloud.google.com/scheduler/docs/http-target-auth (OIDC token for Cloud Run targets)
+        // Cloud Scheduler's service agent mints this token: its role roles/cloudscheduler.serviceAgent,
+        // which Google grants when the API is enabled, carries iam.serviceAccounts.getOpenIdToken, so
+        // the program grants it nothing (and must never revoke it: the calls would get 403).
+        // Source: https://cloud.google.com/scheduler/docs/http-target-auth ;
+        // https://cloud.google.com/iam/docs/roles-permissions/cloudscheduler
+        // Whoever creates the job needs iam.serviceAccounts.actAs on this identity (the deployer).
+        // Source: https://cloud.google.com/ruby/docs/reference/google-cloud-scheduler-v1/latest/Google-Cloud-Scheduler-V1-OidcToken
         oidcToken: { serviceAccountEmail: args.serviceAccountEmail, audience: args.serviceUrl },
       },
     },

@@ -42,6 +42,7 @@ describe("a deployable started with an emulator variable outside the local platf
     ["generate-image", "FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099"],
     ["image-worker", "FIRESTORE_EMULATOR_HOST", "127.0.0.1:8080"],
     ["get-job", "FIREBASE_STORAGE_EMULATOR_HOST", "127.0.0.1:9199"],
+    ["sweep-jobs", "FIRESTORE_EMULATOR_HOST", "127.0.0.1:8080"],
   ])(
     "%s exits at start naming %s",
     async (entry, name, value) => {

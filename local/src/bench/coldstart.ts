@@ -191,6 +191,9 @@ async function probesFor(local: LocalPlatform): Promise<(fn: FunctionDefinition)
         return { url: `${url}?jobId=${jobId}`, init: { headers: auth } };
       case "getUsage":
         return { url, init: { headers: auth } };
+      case "sweepJobs":
+        // As Cloud Scheduler calls it: a bodiless POST; the run reads the (mostly empty) jobs index.
+        return { url, init: { method: "POST" } };
       default:
         if (fn.trigger !== "task") throw new Error(`no cold-start probe for ${fn.name}`);
         return { url, init: delivery(fn.drains[0]!) };

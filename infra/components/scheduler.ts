@@ -1,6 +1,7 @@
 // The sweeper's schedule: one Cloud Scheduler job in the functions' region that POSTs to the
 // sweeper's Cloud Run service URL with an OIDC token of the scheduler identity, on the cron of the
 // definition's `sweeper` block.
+import { serviceName } from "@genai-platform/definition";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -62,7 +63,8 @@ function createJob(parent: pulumi.Resource, prefix: string, args: ReturnType<typ
     {
       project: args.project,
       region: args.region,
-      name: args.functionName.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`),
+      // Named as the function's Cloud Run service, so the job and its target read alike.
+      name: serviceName(args.functionName),
       description: `Runs ${args.functionName} on its schedule.`,
       schedule: args.schedule,
       timeZone: args.timeZone,

@@ -91,7 +91,7 @@ export function dailySpendQuery(metricName: string, threshold: number): string {
  */
 function createCostMetric(parent: pulumi.Resource, prefix: string, args: Normalized): gcp.logging.Metric {
   return new gcp.logging.Metric(
-    `${prefix}-cost-metric`,
+    `${prefix}-metric`,
     {
       project: args.project,
       name: args.metricName,

@@ -72,7 +72,7 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
       s.findResource(TYPES.table, "analytics-cost-daily");
       s.findResource(TYPES.table, "analytics-top-spenders-daily");
       s.findResource(TYPES.channel, "alerting-email");
-      s.findResource(TYPES.logMetric, "cost-cost-metric");
+      s.findResource(TYPES.logMetric, "cost-metric");
       // 5xx, task failures, backlog, budget exhausted, and the daily spend alert when a budget is set.
       const daily = s.config["genai-platform:dailyBudgetUsd"] === undefined ? 0 : 1;
       expect(s.all(TYPES.alert)).toHaveLength(4 + daily);
@@ -380,7 +380,7 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
     });
 
     it("meters the estimated cost of terminal generation events and alerts at 80 % of the daily budget", () => {
-      const metric = s.findResource(TYPES.logMetric, "cost-cost-metric").inputs;
+      const metric = s.findResource(TYPES.logMetric, "cost-metric").inputs;
       expect(metric.filter).toBe(
         `${generationLogFilter()} AND jsonPayload.event=("succeeded" OR "failed" OR "agent_turn") AND jsonPayload.estimatedCostUsd:*`,
       );
@@ -405,7 +405,7 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
       );
       expect(condition.evaluationInterval).toBe("60s");
       expect(spend[0]!.inputs.notificationChannels).toEqual(channel);
-      expect(spend[0]!.dependsOn).toContain(s.findResource(TYPES.logMetric, "cost-cost-metric").urn);
+      expect(spend[0]!.dependsOn).toContain(s.findResource(TYPES.logMetric, "cost-metric").urn);
     });
 
     it("deploys every function on nodejs22 from a content-addressed source object", () => {

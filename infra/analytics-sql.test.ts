@@ -1,7 +1,9 @@
 import { platform } from "@genai-platform/definition";
 import { describe, expect, it } from "vitest";
 import {
+  COSTED_EVENTS,
   columnsRead,
+  costDailyViewSql,
   LOG_TABLE,
   latencyViewSql,
   logColumn,
@@ -9,6 +11,7 @@ import {
   missingColumns,
   successRateViewSql,
   type TableField,
+  topSpendersViewSql,
 } from "./analytics-sql.ts";
 
 const event = platform.generationEvent;
@@ -37,12 +40,49 @@ describe("analytics views", () => {
   });
 });
 
+describe("cost views", () => {
+  const costed =
+    "jsonPayload.event IN ('succeeded', 'failed', 'agent_turn') AND jsonPayload.estimatedcostusd IS NOT NULL";
+
+  it("counts cost on terminal events only, where the model was paid for, never on admissions", () => {
+    expect(COSTED_EVENTS).toEqual(["succeeded", "failed", "agent_turn"]);
+    for (const sql of [costDailyViewSql("p", "d", event), topSpendersViewSql("p", "d", event)]) {
+      expect(sql).toContain(`FROM \`p.d.${LOG_TABLE}\` WHERE jsonPayload.eventtype = 'genai.generation'`);
+      expect(sql).toContain(costed);
+      expect(sql).not.toContain("'admitted'");
+    }
+  });
+
+  it("sums the estimated cost and counts generations per UTC day, tier, model and kind", () => {
+    const sql = costDailyViewSql("p", "d", event);
+    expect(sql).toContain("SUM(jsonPayload.estimatedcostusd) AS cost_usd");
+    expect(sql).toContain("COUNT(*) AS generations");
+    expect(sql).toContain("jsonPayload.tier AS tier");
+    expect(sql).toMatch(/GROUP BY day, tier, model, kind$/);
+  });
+
+  it("ranks each day's spenders by cost and keeps ranks up to 100", () => {
+    const sql = topSpendersViewSql("p", "d", event);
+    expect(sql).toContain("RANK() OVER (PARTITION BY day ORDER BY cost_usd DESC) AS spend_rank");
+    expect(sql).toContain("GROUP BY day, uid");
+    expect(sql).toMatch(/WHERE spend_rank <= 100$/);
+    expect(topSpendersViewSql("p", "d", event, 10)).toMatch(/WHERE spend_rank <= 10$/);
+    expect(() => topSpendersViewSql("p", "d", event, 0)).toThrow("limit must be a positive integer");
+  });
+
+  it("reads the cost from the field the log event declares", () => {
+    expect(logColumn(event, "estimatedCostUsd")).toBe("jsonPayload.estimatedcostusd");
+  });
+});
+
 describe("the owned schema of the sink's table", () => {
   const schema = logTableSchema(event);
   const payload = schema.find((f) => f.name === "jsonPayload")!.fields!;
   const views = [
     ["success rate", successRateViewSql("p", "d", event)],
     ["latency", latencyViewSql("p", "d", event)],
+    ["daily cost", costDailyViewSql("p", "d", event)],
+    ["top spenders", topSpendersViewSql("p", "d", event)],
   ] as const;
 
   it.each(views)("has every column the %s view reads", (_, sql) => {
@@ -64,6 +104,9 @@ describe("the owned schema of the sink's table", () => {
     expect(
       columnsRead("SELECT DATE(timestamp) AS day, COUNT(*) AS n FROM `p.d.t` WHERE a.b = 'x.y' GROUP BY day"),
     ).toEqual(["a.b", "timestamp"]);
+    expect(
+      columnsRead("SELECT RANK() OVER (PARTITION BY day ORDER BY c DESC) AS r, DATE(t) AS day FROM `p.d.t`"),
+    ).toEqual(["c", "t"]);
   });
 
   it("holds every field of the log event under its lowercased name, numbers as FLOAT as the export writes them", () => {

@@ -84,7 +84,7 @@ export function logTableSchema(event: LogEventDefinition): TableField[] {
 }
 
 const SQL_WORDS = new Set(
-  "select from where and or not in is null as group by order limit asc desc case when then else end distinct true false".split(
+  "select from where and or not in is null as group by order limit asc desc case when then else end distinct true false over partition".split(
     " ",
   ),
 );
@@ -160,5 +160,58 @@ export function latencyViewSql(project: string, dataset: string, event: LogEvent
     `FROM ${source(project, dataset, event)}`,
     `  AND ${col("event")} = 'succeeded' AND ${latency} IS NOT NULL`,
     "GROUP BY day, model, kind",
+  ].join("\n");
+}
+
+/**
+ * The events that carry what a generation cost: the terminal ones. Admissions only reserve (a job
+ * refused, failed before the model or refunded costs nothing), so spend is counted where the model
+ * was paid for. The cost views and the cost metric (components/cost-alerts.ts) both select these.
+ */
+export const COSTED_EVENTS = ["succeeded", "failed", "agent_turn"] as const;
+
+function costedSource(project: string, dataset: string, event: LogEventDefinition): string {
+  const col = (f: string) => logColumn(event, f);
+  const events = COSTED_EVENTS.map((e) => `'${e}'`).join(", ");
+  return `${source(project, dataset, event)}\n  AND ${col("event")} IN (${events}) AND ${col("estimatedCostUsd")} IS NOT NULL`;
+}
+
+/** Estimated spend and generations per UTC day, tier, model and kind. */
+export function costDailyViewSql(project: string, dataset: string, event: LogEventDefinition): string {
+  const col = (f: string) => logColumn(event, f);
+  return [
+    "SELECT",
+    "  DATE(timestamp) AS day,",
+    `  ${col("tier")} AS tier,`,
+    `  ${col("model")} AS model,`,
+    `  ${col("kind")} AS kind,`,
+    `  SUM(${col("estimatedCostUsd")}) AS cost_usd,`,
+    "  COUNT(*) AS generations",
+    `FROM ${costedSource(project, dataset, event)}`,
+    "GROUP BY day, tier, model, kind",
+  ].join("\n");
+}
+
+/** The users who spent most each UTC day: at most `limit` ranks a day (ties share a rank). */
+export function topSpendersViewSql(project: string, dataset: string, event: LogEventDefinition, limit = 100): string {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new Error(`analytics: top spenders limit must be a positive integer, got ${limit}`);
+  const col = (f: string) => logColumn(event, f);
+  return [
+    "SELECT day, uid, cost_usd, generations, spend_rank",
+    "FROM (",
+    "  SELECT day, uid, cost_usd, generations,",
+    "    RANK() OVER (PARTITION BY day ORDER BY cost_usd DESC) AS spend_rank",
+    "  FROM (",
+    "    SELECT",
+    "      DATE(timestamp) AS day,",
+    `      ${col("uid")} AS uid,`,
+    `      SUM(${col("estimatedCostUsd")}) AS cost_usd,`,
+    "      COUNT(*) AS generations",
+    `    FROM ${costedSource(project, dataset, event).replace("\n", "\n    ")}`,
+    "    GROUP BY day, uid",
+    "  )",
+    ")",
+    `WHERE spend_rank <= ${limit}`,
   ].join("\n");
 }

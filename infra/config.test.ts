@@ -89,8 +89,60 @@ describe("parseStackConfig", () => {
       },
     ],
     ["several problems at once", { mediaRetentionDays: "-1", alertEmail: "x", environment: "qa" }],
+    ["an App Check mode that does not exist", { appCheck: '"strict"' }],
+    ["consuming App Check tokens with App Check off", { appCheckConsume: "true" }],
+    ["a daily budget of zero", { dailyBudgetUsd: "0" }],
+    ["a daily budget in fractions of a cent", { dailyBudgetUsd: "0.333" }],
+    ["a daily budget written as text", { dailyBudgetUsd: '"25"' }],
+    ["a billing account id in the wrong form", { billingAccountId: "0123-4567-89ab", dailyBudgetUsd: "10" }],
+    ["a billing account with no budget amount", { billingAccountId: "012345-567890-ABCDEF" }],
+    ["a monthly budget with no billing account", { monthlyBudgetUsd: "300" }],
+    ["an empty sign-in provider list", { signInProviders: "[]" }],
+    ["a sign-in provider that is not an id", { signInProviders: '["Google Sign-In"]' }],
+    ["a non-boolean email verification flag", { requireEmailVerified: '"yes"' }],
   ])("explains %s, naming the file, the key and the value", (_, change) => {
     expect(problem(change)).toMatchSnapshot();
+  });
+
+  it("takes the gate and budget keys, and derives the monthly budget from the daily one over 31 days", () => {
+    const config = parseStackConfig({
+      ...valid,
+      signInProviders: '["password", "google.com"]',
+      requireEmailVerified: "true",
+      appCheck: "enforce",
+      appCheckConsume: "true",
+      dailyBudgetUsd: "12.5",
+      billingAccountId: "012345-567890-ABCDEF",
+    });
+    expect(config).toMatchObject({
+      signInProviders: ["password", "google.com"],
+      requireEmailVerified: true,
+      appCheck: "enforce",
+      appCheckConsume: true,
+      dailyBudgetUsd: 12.5,
+      monthlyBudgetUsd: 387.5,
+      billingAccountId: "012345-567890-ABCDEF",
+    });
+    const account = { billingAccountId: "012345-567890-ABCDEF" };
+    expect(parseStackConfig({ ...valid, ...account, dailyBudgetUsd: "0.1" }).monthlyBudgetUsd).toBe(3.1);
+    // No billing account, no budget: the daily cap alone carries no monthly amount.
+    expect(parseStackConfig({ ...valid, dailyBudgetUsd: "20" }).monthlyBudgetUsd).toBeUndefined();
+  });
+
+  it("prefers an explicit monthly budget, and leaves App Check off and spend unlimited by default", () => {
+    const explicit = {
+      ...valid,
+      dailyBudgetUsd: "20",
+      monthlyBudgetUsd: "450",
+      billingAccountId: "ABCDEF-012345-678901",
+    };
+    expect(parseStackConfig(explicit).monthlyBudgetUsd).toBe(450);
+    const plain = parseStackConfig(valid);
+    expect(plain).toMatchObject({ appCheck: "off", appCheckConsume: false, requireEmailVerified: false });
+    expect(plain.dailyBudgetUsd).toBeUndefined();
+    expect(plain.monthlyBudgetUsd).toBeUndefined();
+    expect(plain.billingAccountId).toBeUndefined();
+    expect(plain.signInProviders).toBeUndefined();
   });
 
   it("ignores other providers' keys", () => {

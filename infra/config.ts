@@ -9,7 +9,6 @@ import {
   platform,
   type TierLimits,
   tierLimitsSchema,
-  vertexLocationSchema,
 } from "@genai-platform/definition";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -66,59 +65,118 @@ const location = (what: string, supported: readonly string[]) =>
 const QUOTA_PROJECT_HINT =
   "the Firebase APIs need a quota project with user credentials; set gcp:userProjectOverride: true and gcp:billingProject: <project id>";
 
-const stackConfigSchema = z.object({
-  "gcp:project": text("must be a project id").regex(
-    /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
-    "must be a Google Cloud project id",
-  ),
-  "gcp:region": location("a Cloud Functions region", FUNCTION_REGIONS),
-  "gcp:userProjectOverride": z.literal(true, {
-    error: (issue) => `${issue.input === undefined ? "is required" : "must be true"}: ${QUOTA_PROJECT_HINT}`,
-  }),
-  "gcp:billingProject": z
-    .string({ error: `is required: ${QUOTA_PROJECT_HINT}` })
-    .trim()
-    .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, `must be a Google Cloud project id: ${QUOTA_PROJECT_HINT}`),
-  environment: z.enum(["dev", "prod"], required("must be `dev` or `prod`")),
-  /** Per kind, the model id and/or Vertex AI location replacing the definition's default. */
-  models: z
-    .strictObject(
-      Object.fromEntries(
-        (["image", "video", "agent"] as const).map((kind) => [
-          kind,
-          z
-            .strictObject({
-              id: text("must be a model id").optional(),
-              location: location("a Vertex AI location", VERTEX_LOCATIONS).optional(),
-            })
-            .optional(),
-        ]),
-      ),
-    )
-    .optional(),
-  firestoreLocation: location("a Firestore location", FIRESTORE_LOCATIONS),
-  webOrigins: z
-    .array(z.url({ protocol: /^https?$/, error: "must be an http(s) origin" }), required("must be a list of origins"))
-    .min(1, "must list at least one origin"),
-  alertEmail: z.email(required("must be an email address")),
-  mediaRetentionDays: positiveInt,
-  datasetLocation: location("a BigQuery location", DATASET_LOCATIONS),
-  logTableExpirationDays: positiveInt,
-  signedUrlTtlSeconds: z
-    .number("must be an integer from 60 to 3600")
-    .int("must be an integer from 60 to 3600")
-    .min(60, "must be an integer from 60 to 3600")
-    .max(3600, "must be an integer from 60 to 3600")
-    .default(900),
-  deletionProtection: z.boolean(required("must be true or false")),
-  iamPropagationSeconds: z
-    .number("must be an integer from 0 to 900")
-    .int("must be an integer from 0 to 900")
-    .min(0, "must be an integer from 0 to 900")
-    .max(900, "must be an integer from 0 to 900")
-    .default(DEFAULT_PROPAGATION_SECONDS),
-  tierLimits: tierLimitsSchema.optional(),
-});
+/**
+ * A Cloud Billing account id: three groups of six upper-case hex digits, `012345-567890-ABCDEF`.
+ * Source: https://cloud.google.com/billing/docs/reference/rest/v1/billingAccounts (name
+ * `billingAccounts/012345-567890-ABCDEF`)
+ */
+const BILLING_ACCOUNT_ID = /^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/;
+
+/** Whole cents: the functions compare spend in cents, and the budget API takes units and nanos. */
+const usdAmount = (what: string) =>
+  z
+    .number(required(`must be ${what}`))
+    .positive(`must be ${what}`)
+    .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, { error: `must be ${what}` });
+const USD = "a positive amount of US dollars with at most 2 decimals";
+
+/** Firebase Auth sign-in provider ids as ID tokens carry them (`firebase.sign_in_provider`). */
+const signInProvider = z.string().regex(/^[a-z0-9.]+$/, "must be a sign-in provider id such as password or google.com");
+
+const stackConfigSchema = z
+  .object({
+    "gcp:project": text("must be a project id").regex(
+      /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+      "must be a Google Cloud project id",
+    ),
+    "gcp:region": location("a Cloud Functions region", FUNCTION_REGIONS),
+    "gcp:userProjectOverride": z.literal(true, {
+      error: (issue) => `${issue.input === undefined ? "is required" : "must be true"}: ${QUOTA_PROJECT_HINT}`,
+    }),
+    "gcp:billingProject": z
+      .string({ error: `is required: ${QUOTA_PROJECT_HINT}` })
+      .trim()
+      .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, `must be a Google Cloud project id: ${QUOTA_PROJECT_HINT}`),
+    environment: z.enum(["dev", "prod"], required("must be `dev` or `prod`")),
+    /** Per kind, the model id and/or Vertex AI location replacing the definition's default. */
+    models: z
+      .strictObject(
+        Object.fromEntries(
+          (["image", "video", "agent"] as const).map((kind) => [
+            kind,
+            z
+              .strictObject({
+                id: text("must be a model id").optional(),
+                location: location("a Vertex AI location", VERTEX_LOCATIONS).optional(),
+              })
+              .optional(),
+          ]),
+        ),
+      )
+      .optional(),
+    firestoreLocation: location("a Firestore location", FIRESTORE_LOCATIONS),
+    webOrigins: z
+      .array(z.url({ protocol: /^https?$/, error: "must be an http(s) origin" }), required("must be a list of origins"))
+      .min(1, "must list at least one origin"),
+    alertEmail: z.email(required("must be an email address")),
+    mediaRetentionDays: positiveInt,
+    datasetLocation: location("a BigQuery location", DATASET_LOCATIONS),
+    logTableExpirationDays: positiveInt,
+    signedUrlTtlSeconds: z
+      .number("must be an integer from 60 to 3600")
+      .int("must be an integer from 60 to 3600")
+      .min(60, "must be an integer from 60 to 3600")
+      .max(3600, "must be an integer from 60 to 3600")
+      .default(900),
+    deletionProtection: z.boolean(required("must be true or false")),
+    iamPropagationSeconds: z
+      .number("must be an integer from 0 to 900")
+      .int("must be an integer from 0 to 900")
+      .min(0, "must be an integer from 0 to 900")
+      .max(900, "must be an integer from 0 to 900")
+      .default(DEFAULT_PROPAGATION_SECONDS),
+    tierLimits: tierLimitsSchema.optional(),
+    /** Sign-in providers allowed to generate; absent: any. */
+    signInProviders: z
+      .array(signInProvider, "must be a list of sign-in provider ids")
+      .min(1, "must list at least one provider (leave the key out to allow any)")
+      .optional(),
+    requireEmailVerified: z.boolean("must be true or false").default(false),
+    appCheck: z.enum(["off", "monitor", "enforce"], "must be off, monitor or enforce").default("off"),
+    appCheckConsume: z.boolean("must be true or false").default(false),
+    /** The platform-wide daily spend cap the admissions reserve against; absent: unlimited. */
+    dailyBudgetUsd: usdAmount(USD).optional(),
+    /** The billing budget's monthly amount; default dailyBudgetUsd x 31. */
+    monthlyBudgetUsd: usdAmount(USD).optional(),
+    billingAccountId: z
+      .string("must be a billing account id such as 012345-567890-ABCDEF")
+      .regex(BILLING_ACCOUNT_ID, "must be a billing account id such as 012345-567890-ABCDEF (upper-case hex)")
+      .optional(),
+  })
+  .superRefine((c, ctx) => {
+    // Settings that would be silently ignored are refused instead, each naming its key.
+    if (c.appCheckConsume && c.appCheck === "off") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["appCheckConsume"],
+        message: "needs appCheck monitor or enforce (App Check is off)",
+      });
+    }
+    if (c.monthlyBudgetUsd !== undefined && c.billingAccountId === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["monthlyBudgetUsd"],
+        message: "sets the billing budget, which needs billingAccountId",
+      });
+    }
+    if (c.billingAccountId !== undefined && c.dailyBudgetUsd === undefined && c.monthlyBudgetUsd === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["billingAccountId"],
+        message: "the billing budget needs an amount: set dailyBudgetUsd (x 31 a month) or monthlyBudgetUsd",
+      });
+    }
+  });
 
 export const STACK_CONFIG_KEYS = Object.keys(stackConfigSchema.shape) as (keyof typeof stackConfigSchema.shape)[];
 
@@ -142,7 +200,23 @@ export interface StackConfig {
   iamPropagationSeconds: number;
   /** The stack's override of the definition's tier limits, if any. */
   tierLimits?: TierLimits;
+  /** Sign-in providers allowed to generate; undefined: any. */
+  signInProviders?: string[];
+  requireEmailVerified: boolean;
+  /** App Check on the spending endpoints. */
+  appCheck: "off" | "monitor" | "enforce";
+  /** Consume (replay-protect) App Check tokens. */
+  appCheckConsume: boolean;
+  /** Platform-wide daily spend cap in USD; undefined: unlimited (no daily alert either). */
+  dailyBudgetUsd?: number;
+  /** Monthly amount of the billing budget (`monthlyBudgetUsd`, else dailyBudgetUsd x 31); only with a billing account. */
+  monthlyBudgetUsd?: number;
+  /** Billing account of the project; undefined: no billing budget is declared. */
+  billingAccountId?: string;
 }
+
+/** Days in the longest month: a daily cap spent every day of any month stays within the budget. */
+export const DAYS_PER_BUDGET_MONTH = 31;
 
 /** `environment` -> `genai-platform:environment`; `gcp:*` keys are already qualified. */
 export function qualifiedKey(key: string): string {
@@ -227,7 +301,21 @@ export function parseStackConfig(
     deletionProtection: c.deletionProtection,
     iamPropagationSeconds: c.iamPropagationSeconds,
     ...(c.tierLimits ? { tierLimits: c.tierLimits } : {}),
+    ...(c.signInProviders ? { signInProviders: c.signInProviders } : {}),
+    requireEmailVerified: c.requireEmailVerified,
+    appCheck: c.appCheck,
+    appCheckConsume: c.appCheckConsume,
+    ...(c.dailyBudgetUsd === undefined ? {} : { dailyBudgetUsd: c.dailyBudgetUsd }),
+    ...(c.billingAccountId === undefined ? {} : monthlyBudget(c.monthlyBudgetUsd, c.dailyBudgetUsd)),
+    ...(c.billingAccountId === undefined ? {} : { billingAccountId: c.billingAccountId }),
   };
+}
+
+/** The explicit monthly amount, else the daily cap over the longest month, in whole cents. */
+function monthlyBudget(monthly: number | undefined, daily: number | undefined): { monthlyBudgetUsd?: number } {
+  if (monthly !== undefined) return { monthlyBudgetUsd: monthly };
+  if (daily === undefined) return {};
+  return { monthlyBudgetUsd: Math.round(daily * 100 * DAYS_PER_BUDGET_MONTH) / 100 };
 }
 
 /**

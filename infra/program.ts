@@ -9,6 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Alerting } from "./components/alerting.ts";
 import { Analytics } from "./components/analytics.ts";
 import { Apis } from "./components/apis.ts";
+import { BillingBudget } from "./components/billing-budget.ts";
+import { CostAlerts } from "./components/cost-alerts.ts";
 import { Firestore } from "./components/firestore.ts";
 import { Functions } from "./components/functions.ts";
 import { IamGrants } from "./components/iam-grants.ts";
@@ -73,6 +75,33 @@ export async function preparePlatform(config: StackConfig, options: ProgramOptio
 
 export async function definePlatform(config: StackConfig, options: ProgramOptions = {}): Promise<PlatformOutputs> {
   return createPlatform(await preparePlatform(config, options));
+}
+
+/**
+ * The project's billing budget, when the stack names its billing account: the account is not a
+ * resource of the project, and a stack without it (a sandbox, the offline plan of a fork) still deploys.
+ */
+function createBillingBudget(
+  config: StackConfig,
+  projectNumber: pulumi.Input<string>,
+  channel: pulumi.Input<string>,
+  opts: pulumi.ComponentResourceOptions,
+): BillingBudget | undefined {
+  if (config.billingAccountId === undefined || config.monthlyBudgetUsd === undefined) {
+    pulumi.log.info("billing budget skipped: genai-platform:billingAccountId is not set for this stack");
+    return undefined;
+  }
+  return new BillingBudget(
+    "billing",
+    {
+      billingAccountId: config.billingAccountId,
+      projectNumber,
+      monthlyAmountUsd: config.monthlyBudgetUsd,
+      notificationChannel: channel,
+      environment: config.environment,
+    },
+    opts,
+  );
 }
 
 /** Declares every resource of the stack. */
@@ -188,6 +217,11 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
         webOrigins: config.webOrigins,
         tasksInvokerEmail: identities.tasksInvoker.email,
         signedUrlTtlSeconds: config.signedUrlTtlSeconds,
+        ...(config.signInProviders ? { signInProviders: config.signInProviders } : {}),
+        requireEmailVerified: config.requireEmailVerified,
+        appCheckMode: config.appCheck,
+        appCheckConsume: config.appCheckConsume,
+        ...(config.dailyBudgetUsd === undefined ? {} : { dailyBudgetUsd: config.dailyBudgetUsd }),
       },
       labels,
     },
@@ -234,7 +268,7 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
     );
   }
 
-  new Alerting(
+  const alerting = new Alerting(
     "alerting",
     {
       project,
@@ -245,6 +279,18 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
     },
     after,
   );
+  new CostAlerts(
+    "cost",
+    {
+      project,
+      channel: alerting.channel.name,
+      generationFilter: options.logFilter ?? generationLogFilter(),
+      ...(config.dailyBudgetUsd === undefined ? {} : { dailyBudgetUsd: config.dailyBudgetUsd }),
+      labels,
+    },
+    after,
+  );
+  createBillingBudget(config, projectInfo.number, alerting.channel.name, after);
 
   return {
     functionUrls: Object.fromEntries(Object.entries(functions.functions).map(([n, f]) => [n, f.url])),

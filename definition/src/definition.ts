@@ -300,6 +300,11 @@ export const definition = {
       inputTokens: { type: "INTEGER", required: false, description: "prompt tokens (agent turns)" },
       outputTokens: { type: "INTEGER", required: false, description: "completion tokens (agent turns)" },
       toolCalls: { type: "INTEGER", required: false, description: "tool calls in the turn (agent turns)" },
+      estimatedCostUsd: {
+        type: "FLOAT",
+        required: false,
+        description: "estimated model cost in USD, on terminal events (succeeded, failed, agent_turn)",
+      },
     },
   },
   models: VERTEX_MODELS,

@@ -1,17 +1,19 @@
 // Generation events into BigQuery: a dataset with expiring partitions, a log sink whose filter is
 // derived from the definition's log event, the table it writes (created here, with a schema this
-// code owns, so it exists before anything reads it), and views for success rate and latency.
+// code owns, so it exists before anything reads it), and views for success rate, latency and cost.
 
 import type { LogEventDefinition } from "@genai-platform/definition";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  costDailyViewSql,
   LOG_TABLE,
   latencyViewSql,
   logTableSchema,
   missingColumns,
   PARTITION_COLUMN,
   successRateViewSql,
+  topSpendersViewSql,
 } from "../analytics-sql.ts";
 
 export interface AnalyticsArgs {
@@ -150,6 +152,8 @@ function createViews(
   const views = {
     generation_success_rate_daily: successRateViewSql(args.project, args.datasetId, args.event),
     generation_latency_daily: latencyViewSql(args.project, args.datasetId, args.event),
+    cost_daily: costDailyViewSql(args.project, args.datasetId, args.event),
+    top_spenders_daily: topSpendersViewSql(args.project, args.datasetId, args.event),
   };
   const schema = logTableSchema(args.event);
   for (const [tableId, query] of Object.entries(views)) {

@@ -5,6 +5,10 @@
 export const REQUIRED_APIS = [
   "aiplatform.googleapis.com",
   "artifactregistry.googleapis.com",
+  // The billing budget: the provider calls it with the stack's quota project, where it must be on.
+  // Source: https://www.pulumi.com/registry/packages/gcp/api-docs/billing/budget/ (user ADCs need
+  // billingProject and userProjectOverride, else the Billing Budgets API answers 403)
+  "billingbudgets.googleapis.com",
   "bigquery.googleapis.com",
   "cloudbuild.googleapis.com",
   "cloudfunctions.googleapis.com",

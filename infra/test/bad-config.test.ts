@@ -16,6 +16,9 @@ describe("the program with a bad stack config", () => {
     ["gcp:region", "europe-west99", '"europe-west99" is not a Cloud Functions region'],
     ["genai-platform:mediaRetentionDay", "7", "unknown key — did you mean mediaRetentionDays?"],
     ["gcp:project", "Not_A_Project", "must be a Google Cloud project id"],
+    ["genai-platform:appCheck", "strict", "must be off, monitor or enforce"],
+    ["genai-platform:billingAccountId", "billing-1", "must be a billing account id such as 012345-567890-ABCDEF"],
+    ["genai-platform:dailyBudgetUsd", "-20", "must be a positive amount of US dollars with at most 2 decimals"],
   ])("stops naming the stack file and %s", async (key, value, message) => {
     const config: Record<string, string> = { ...dev };
     if (value === undefined) delete config[key];

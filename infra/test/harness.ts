@@ -40,6 +40,8 @@ export const TYPES = {
   sink: "gcp:logging/projectSink:ProjectSink",
   channel: "gcp:monitoring/notificationChannel:NotificationChannel",
   alert: "gcp:monitoring/alertPolicy:AlertPolicy",
+  budget: "gcp:billing/budget:Budget",
+  logMetric: "gcp:logging/metric:Metric",
   service: "gcp:projects/service:Service",
   projectMember: "gcp:projects/iAMMember:IAMMember",
   bucketMember: "gcp:storage/bucketIAMMember:BucketIAMMember",

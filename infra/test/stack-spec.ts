@@ -9,7 +9,7 @@ import {
   serviceName,
 } from "@genai-platform/definition";
 import { predictedFunctionUrl } from "@genai-platform/definition/function-env";
-import { loadRuntimeConfig } from "@genai-platform/definition/runtime-config";
+import { loadRuntimeConfig, spendsOnGeneration } from "@genai-platform/definition/runtime-config";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LOG_TABLE, logTableSchema } from "../analytics-sql.ts";
 import { DEFAULT_PROPAGATION_SECONDS } from "../dynamic/propagation-wait.ts";
@@ -74,8 +74,13 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
       s.findResource(TYPES.sink, "analytics-sink");
       s.findResource(TYPES.table, "analytics-generation-success-rate-daily");
       s.findResource(TYPES.table, "analytics-generation-latency-daily");
+      s.findResource(TYPES.table, "analytics-cost-daily");
+      s.findResource(TYPES.table, "analytics-top-spenders-daily");
       s.findResource(TYPES.channel, "alerting-email");
-      expect(s.all(TYPES.alert)).toHaveLength(3);
+      s.findResource(TYPES.logMetric, "cost-metric");
+      // 5xx, task failures, backlog, budget exhausted, and the daily spend alert when a budget is set.
+      const daily = s.config["genai-platform:dailyBudgetUsd"] === undefined ? 0 : 1;
+      expect(s.all(TYPES.alert)).toHaveLength(4 + daily);
       expect(s.all(TYPES.service).map((r) => r.inputs.service)).toContain("cloudtasks.googleapis.com");
     });
 
@@ -287,7 +292,7 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
     it("creates everything after the APIs are enabled and have settled, and never disables an API", () => {
       const ready = s.findResource(TYPES.wait, "apis-propagation");
       expect(ready.dependsOn?.length).toBe(s.all(TYPES.service).length);
-      for (const component of ["Identities", "Queues", "Storage", "Firestore", "Analytics", "Alerting"]) {
+      for (const component of ["Identities", "Queues", "Storage", "Firestore", "Analytics", "Alerting", "CostAlerts"]) {
         const found = s.resources.filter((r) => r.type === `genai-platform:infra:${component}`);
         expect(found, component).toHaveLength(1);
         expect(found[0]!.dependsOn, component).toContain(ready.urn);
@@ -316,7 +321,12 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
         expirationMs: Number(s.config["genai-platform:logTableExpirationDays"]) * 86_400_000,
       });
       expect(s.findResource(TYPES.sink, "analytics-sink").dependsOn).toContain(table.urn);
-      for (const view of ["analytics-generation-success-rate-daily", "analytics-generation-latency-daily"]) {
+      for (const view of [
+        "analytics-generation-success-rate-daily",
+        "analytics-generation-latency-daily",
+        "analytics-cost-daily",
+        "analytics-top-spenders-daily",
+      ]) {
         const { inputs, dependsOn } = s.findResource(TYPES.table, view);
         expect(inputs.view.query).toContain(`.${LOG_TABLE}\``);
         expect(dependsOn).toContain(table.urn);
@@ -373,6 +383,84 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
         }
       },
     );
+
+    it("hands the stack's gate and daily budget to the spending endpoints, and to nothing else", () => {
+      const number = (key: string) => {
+        const value = s.config[`genai-platform:${key}`];
+        return value === undefined ? undefined : Number(value);
+      };
+      const providers = s.config["genai-platform:signInProviders"];
+      for (const fn of platform.functions) {
+        const parsed = loadRuntimeConfig(fn.name as FunctionName, env(fn.name));
+        const spends = spendsOnGeneration(fn);
+        expect(parsed.appCheckMode, fn.name).toBe(spends ? (s.config["genai-platform:appCheck"] ?? "off") : undefined);
+        expect(parsed.dailyBudgetUsd, fn.name).toBe(spends ? number("dailyBudgetUsd") : undefined);
+        expect(parsed.signInProviders, fn.name).toEqual(spends && providers ? JSON.parse(providers) : undefined);
+        expect(parsed.requireEmailVerified, fn.name).toBe(
+          spends && s.config["genai-platform:requireEmailVerified"] === "true",
+        );
+      }
+    });
+
+    it("budgets the project's month on its billing account when the stack names one, alerting the stack's channel", () => {
+      const account = s.config["genai-platform:billingAccountId"];
+      const budgets = s.all(TYPES.budget);
+      if (account === undefined) {
+        expect(budgets).toEqual([]);
+        return;
+      }
+      expect(budgets).toHaveLength(1);
+      const { inputs } = budgets[0]!;
+      const monthly =
+        Number(s.config["genai-platform:monthlyBudgetUsd"] ?? 0) ||
+        Number(s.config["genai-platform:dailyBudgetUsd"]) * 31;
+      expect(inputs.billingAccount).toBe(account);
+      expect(inputs.budgetFilter).toEqual({ projects: [`projects/${MOCK_PROJECT_NUMBER}`], calendarPeriod: "MONTH" });
+      expect(inputs.amount.specifiedAmount.currencyCode).toBe("USD");
+      expect(Number(inputs.amount.specifiedAmount.units) + inputs.amount.specifiedAmount.nanos / 1e9).toBeCloseTo(
+        monthly,
+        2,
+      );
+      expect(inputs.thresholdRules).toEqual([
+        { thresholdPercent: 0.5, spendBasis: "CURRENT_SPEND" },
+        { thresholdPercent: 0.8, spendBasis: "CURRENT_SPEND" },
+        { thresholdPercent: 1, spendBasis: "CURRENT_SPEND" },
+        { thresholdPercent: 1, spendBasis: "FORECASTED_SPEND" },
+      ]);
+      // The channel the other alerts notify: the stack has exactly one.
+      const channel = s.findResource(TYPES.alert, "alerting-function-5xx").inputs.notificationChannels;
+      expect(inputs.allUpdatesRule.monitoringNotificationChannels).toEqual(channel);
+      expect(channel[0]).toMatch(new RegExp(`^projects/${project}/notificationChannels/`));
+    });
+
+    it("meters the estimated cost of terminal generation events and alerts at 80 % of the daily budget", () => {
+      const metric = s.findResource(TYPES.logMetric, "cost-metric").inputs;
+      expect(metric.filter).toBe(
+        `${generationLogFilter()} AND jsonPayload.event=("succeeded" OR "failed" OR "agent_turn") AND jsonPayload.estimatedCostUsd:*`,
+      );
+      expect(metric.valueExtractor).toBe("EXTRACT(jsonPayload.estimatedCostUsd)");
+      expect(metric.metricDescriptor).toMatchObject({ metricKind: "DELTA", valueType: "DISTRIBUTION", unit: "USD" });
+      const channel = s.findResource(TYPES.alert, "alerting-function-5xx").inputs.notificationChannels;
+      const exhausted = s.findResource(TYPES.alert, "cost-budget-exhausted").inputs;
+      expect(exhausted.conditions[0].conditionMatchedLog.filter).toBe(
+        `${generationLogFilter()} AND severity=WARNING AND jsonPayload.errorCode="BUDGET_EXHAUSTED"`,
+      );
+      expect(exhausted.alertStrategy.notificationRateLimit.period).toBe("3600s");
+      expect(exhausted.notificationChannels).toEqual(channel);
+      const daily = s.config["genai-platform:dailyBudgetUsd"];
+      const spend = s.all(TYPES.alert).filter((a) => a.name === "cost-daily-spend");
+      if (daily === undefined) {
+        expect(spend).toEqual([]);
+        return;
+      }
+      const condition = spend[0]!.inputs.conditions[0].conditionPrometheusQueryLanguage;
+      expect(condition.query).toBe(
+        `sum(increase(logging_googleapis_com:user_${metric.name}_sum{monitored_resource="cloud_run_revision"}[24h])) > ${Number(daily) * 0.8}`,
+      );
+      expect(condition.evaluationInterval).toBe("60s");
+      expect(spend[0]!.inputs.notificationChannels).toEqual(channel);
+      expect(spend[0]!.dependsOn).toContain(s.findResource(TYPES.logMetric, "cost-metric").urn);
+    });
 
     it("deploys every function on nodejs22 from a content-addressed source object", () => {
       for (const fn of platform.functions) {

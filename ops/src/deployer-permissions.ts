@@ -140,9 +140,17 @@ export const DEPLOYER_PERMISSIONS: readonly PermissionGroup[] = [
     source: "https://cloud.google.com/bigquery/docs/access-control#bigquery-permissions",
   },
   {
-    for: "the log sink to BigQuery (gcp.logging.ProjectSink)",
+    // Logs Configuration Writer covers sinks and logs-based metrics alike.
+    for: "the log sink to BigQuery (gcp.logging.ProjectSink) and the cost metric (gcp.logging.Metric)",
     role: "roles/logging.configWriter",
-    permissions: ["logging.sinks.create", "logging.sinks.get", "logging.sinks.update"],
+    permissions: [
+      "logging.sinks.create",
+      "logging.sinks.get",
+      "logging.sinks.update",
+      "logging.logMetrics.create",
+      "logging.logMetrics.get",
+      "logging.logMetrics.update",
+    ],
     source: "https://cloud.google.com/logging/docs/access-control#permissions_and_roles",
   },
   {
@@ -159,5 +167,10 @@ export const DEPLOYER_PERMISSIONS: readonly PermissionGroup[] = [
     source: "https://cloud.google.com/monitoring/access-control#permissions",
   },
 ];
+
+// Not here: the billing budget needs billing.budgets.create/get/update on the billing account, not
+// the project (Billing Account Costs Manager there), which a project's testIamPermissions cannot
+// test. infra/FIRST-DEPLOY.md says how to grant it.
+// Source: https://cloud.google.com/billing/docs/how-to/budget-api-access-control
 
 export const ALL_DEPLOYER_PERMISSIONS: readonly string[] = DEPLOYER_PERMISSIONS.flatMap((g) => g.permissions);

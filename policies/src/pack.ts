@@ -5,6 +5,9 @@ import { gcpAllResourcesAllowedLocations } from "./policies/gcp-all-resources-al
 import { gcpAllResourcesRequiredLabels } from "./policies/gcp-all-resources-required-labels.ts";
 import { gcpBigqueryDatasetExpiration } from "./policies/gcp-bigquery-dataset-expiration.ts";
 import { gcpBigqueryDatasetNotPublic } from "./policies/gcp-bigquery-dataset-not-public.ts";
+import { gcpBillingBudgetPresent } from "./policies/gcp-billing-budget-present.ts";
+import { gcpCloudfunctionsFunctionAppCheckEnabled } from "./policies/gcp-cloudfunctions-function-app-check-enabled.ts";
+import { gcpCloudfunctionsFunctionDailyBudget } from "./policies/gcp-cloudfunctions-function-daily-budget.ts";
 import { gcpCloudfunctionsFunctionInstanceLimits } from "./policies/gcp-cloudfunctions-function-instance-limits.ts";
 import { gcpCloudfunctionsFunctionInternalIngress } from "./policies/gcp-cloudfunctions-function-internal-ingress.ts";
 import { gcpCloudfunctionsFunctionNoDefaultServiceAccount } from "./policies/gcp-cloudfunctions-function-no-default-service-account.ts";
@@ -55,6 +58,10 @@ export const policies: readonly PackPolicy[] = [
   gcpCloudfunctionsFunctionRequestConcurrency,
   gcpCloudfunctionsStackMaxInstancesTotal,
   gcpCloudfunctionsFunctionTierLimits,
+  gcpCloudfunctionsFunctionDailyBudget,
+  gcpBillingBudgetPresent,
+  // Abuse
+  gcpCloudfunctionsFunctionAppCheckEnabled,
   // Data
   gcpStorageBucketPrivateAccess,
   gcpStorageBucketLifecycleRule,

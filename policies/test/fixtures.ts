@@ -16,6 +16,9 @@ function resource(type: string, name: string, inputs: Record<string, unknown>): 
 
 export const saEmail = (id: string) => `${id}@${PROJECT}.iam.gserviceaccount.com`;
 
+/** The endpoints that spend: they carry App Check and the daily budget as the program sets them for prod. */
+export const SPENDING_FUNCTIONS = ["generate-image", "generate-video", "creative-director-agent"];
+
 /** A Gen 2 function as the program declares it; `worker` gives it internal ingress and no tier limits. */
 export function fn(name = "generate-image", options: { worker?: boolean } = {}): SnapshotResource {
   const env: Record<string, string> = { PLATFORM_ENV: "prod", GCP_PROJECT: PROJECT, GCP_REGION: REGION };
@@ -24,6 +27,10 @@ export function fn(name = "generate-image", options: { worker?: boolean } = {}):
       free: { image: 20, video: 2, agent: 50 },
       pro: { image: 500, video: 40, agent: 1000 },
     });
+  if (SPENDING_FUNCTIONS.includes(name)) {
+    env.APP_CHECK_MODE = "enforce";
+    env.DAILY_BUDGET_USD = "500";
+  }
   return resource("gcp:cloudfunctionsv2/function:Function", `platform-${name}`, {
     project: PROJECT,
     location: REGION,
@@ -124,6 +131,20 @@ export function notificationChannel(): SnapshotResource {
   });
 }
 
+export function budget(): SnapshotResource {
+  return resource("gcp:billing/budget:Budget", "platform-budget", {
+    billingAccount: "012345-567890-ABCDEF",
+    displayName: "genai-platform prod monthly",
+    budgetFilter: { projects: ["projects/123456789012"], calendarPeriod: "MONTH" },
+    amount: { specifiedAmount: { currencyCode: "USD", units: "15500", nanos: 0 } },
+    thresholdRules: [
+      { thresholdPercent: 0.5, spendBasis: "CURRENT_SPEND" },
+      { thresholdPercent: 1, spendBasis: "FORECASTED_SPEND" },
+    ],
+    allUpdatesRule: { monitoringNotificationChannels: [`projects/${PROJECT}/notificationChannels/123`] },
+  });
+}
+
 export function serviceAccount(id = "fn-generate-image"): SnapshotResource {
   return resource("gcp:serviceaccount/account:Account", `platform-${id}`, { project: PROJECT, accountId: id });
 }
@@ -174,6 +195,7 @@ export function baselineResources(): SnapshotResource[] {
     projectGrant("roles/datastore.user"),
     runInvoker("generate-image", "allUsers"),
     runInvoker("image-worker", `serviceAccount:${saEmail("tasks-invoker")}`),
+    budget(),
   ];
 }
 

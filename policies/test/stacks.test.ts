@@ -45,6 +45,18 @@ describe.each(["dev", "prod"])("the real %s stack", (stack) => {
     expect(types).toContain("gcp:cloudfunctionsv2/function:Function");
     expect(types).toContain("gcp:cloudtasks/queue:Queue");
     expect(types).toContain("gcp:cloudrunv2/serviceIamMember:ServiceIamMember");
+    // The spend controls: prod has them all; dev (App Check monitor, no billing account) is told,
+    // advisory only, that it has no billing budget.
+    const spend = snapshot.violations.filter((v) =>
+      [
+        "gcp-billing-budget-present",
+        "gcp-cloudfunctions-function-app-check-enabled",
+        "gcp-cloudfunctions-function-daily-budget",
+      ].includes(v.policy),
+    );
+    expect(spend.map((v) => [v.policy, v.level])).toEqual(
+      stack === "dev" ? [["gcp-billing-budget-present", "advisory"]] : [],
+    );
   }, 180_000);
 });
 

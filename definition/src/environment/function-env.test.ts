@@ -9,7 +9,7 @@ import {
   needsModels,
   predictedFunctionUrl,
 } from "./function-env.ts";
-import { loadRuntimeConfig } from "./runtime-config.ts";
+import { loadRuntimeConfig, spendsOnGeneration } from "./runtime-config.ts";
 
 const PROJECT = "demo-project";
 const REGION = "europe-west1";
@@ -58,6 +58,48 @@ describe("functionEnvironment", () => {
     expect(Object.keys(functionEnvironment(getUsage, context)).sort()).toEqual(
       ["GCP_PROJECT", "GCP_REGION", "PLATFORM_ENV", "SIGNED_URL_TTL_SECONDS", "TIER_LIMITS", "WEB_ORIGINS"].sort(),
     );
+  });
+
+  it("hands the gate's settings and the daily budget to the spending endpoints only", () => {
+    const gate = {
+      ...context,
+      signInProviders: ["password", "google.com"],
+      requireEmailVerified: true,
+      appCheckMode: "enforce" as const,
+      appCheckConsume: true,
+      dailyBudgetUsd: 12.5,
+    };
+    const spending = platform.functions.filter((f) => spendsOnGeneration(f)).map((f) => f.name);
+    expect(spending.sort()).toEqual(["creativeDirectorAgent", "generateImage", "generateVideo"]);
+    for (const fn of platform.functions) {
+      const env = functionEnvironment(fn, gate);
+      const gateKeys = Object.keys(env).filter((k) => /^(SIGN_IN|REQUIRE_EMAIL|APP_CHECK|DAILY_BUDGET)/.test(k));
+      if (!spending.includes(fn.name)) {
+        expect(gateKeys, fn.name).toEqual([]);
+        continue;
+      }
+      expect(env).toMatchObject({
+        SIGN_IN_PROVIDERS: "password,google.com",
+        REQUIRE_EMAIL_VERIFIED: "true",
+        APP_CHECK_MODE: "enforce",
+        APP_CHECK_CONSUME: "true",
+        DAILY_BUDGET_USD: "12.5",
+      });
+      expect(loadRuntimeConfig(fn.name as FunctionName, env)).toMatchObject({
+        signInProviders: ["password", "google.com"],
+        requireEmailVerified: true,
+        appCheckMode: "enforce",
+        appCheckConsume: true,
+        dailyBudgetUsd: 12.5,
+      });
+    }
+  });
+
+  it("leaves App Check off and the budget unlimited when the stack sets neither", () => {
+    const config = loadRuntimeConfig("generateImage", functionEnvironment(platform.functions[0]!, context));
+    expect(config.appCheckMode).toBe("off");
+    expect(config.appCheckConsume).toBe(false);
+    expect(config.dailyBudgetUsd).toBeUndefined();
   });
 
   it("keeps values only known later as they are, for the deployer to resolve", () => {

@@ -3,7 +3,7 @@
 // derivation for every deployer: infra passes late values (Pulumi outputs), the local platform strings.
 import type { z } from "zod";
 import { type FunctionDefinition, type ModelChoices, queueEnvKeys, queuePath, type TierLimits } from "../index.ts";
-import { type LocalEndpoints, runtimeEnvSchema } from "./runtime-config.ts";
+import { type AppCheckMode, type LocalEndpoints, runtimeEnvSchema, spendsOnGeneration } from "./runtime-config.ts";
 
 /**
  * What a function's environment is made of. `V` is the type of values only known later (a
@@ -25,6 +25,12 @@ export interface FunctionEnvContext<V> {
   signInProviders?: readonly string[];
   /** Refuse generation to accounts without a verified email; default false. */
   requireEmailVerified?: boolean;
+  /** App Check on the spending endpoints; absent: off. */
+  appCheckMode?: AppCheckMode;
+  /** Consume (replay-protect) App Check tokens; default false. */
+  appCheckConsume?: boolean;
+  /** Platform-wide daily spend cap in USD; absent: unlimited. */
+  dailyBudgetUsd?: number;
   /** Identity Cloud Tasks signs worker calls with. */
   tasksInvokerEmail: string | V;
   signedUrlTtlSeconds: number;
@@ -73,8 +79,14 @@ export function functionEnvironment<V>(fn: FunctionDefinition, ctx: FunctionEnvC
   if (fn.trigger === "https") {
     env.TIER_LIMITS = JSON.stringify(ctx.tierLimits);
     env.WEB_ORIGINS = ctx.webOrigins.join(",");
+  }
+  // The gate and the budget sit in front of spending only: reads (getJob, getUsage) never see them.
+  if (spendsOnGeneration(fn)) {
     if (ctx.signInProviders) env.SIGN_IN_PROVIDERS = ctx.signInProviders.join(",");
     if (ctx.requireEmailVerified) env.REQUIRE_EMAIL_VERIFIED = "true";
+    if (ctx.appCheckMode) env.APP_CHECK_MODE = ctx.appCheckMode;
+    if (ctx.appCheckConsume) env.APP_CHECK_CONSUME = "true";
+    if (ctx.dailyBudgetUsd !== undefined) env.DAILY_BUDGET_USD = String(ctx.dailyBudgetUsd);
   }
   if (fn.access.enqueues.length > 0) {
     env.TASKS_INVOKER_EMAIL = ctx.tasksInvokerEmail;

@@ -38,6 +38,11 @@ describe("runtime config", () => {
     ["WEB_ORIGINS", { WEB_ORIGINS: "app.example.com" }],
     ["VERTEX_MODELS", { VERTEX_MODELS: undefined }],
     ["VERTEX_MODELS", { VERTEX_MODELS: JSON.stringify({ image: { id: "x", location: "Mars" } }) }],
+    ["APP_CHECK_MODE", { APP_CHECK_MODE: "strict" }],
+    ["APP_CHECK_CONSUME", { APP_CHECK_CONSUME: "yes" }],
+    ["DAILY_BUDGET_USD", { DAILY_BUDGET_USD: "0" }],
+    ["DAILY_BUDGET_USD", { DAILY_BUDGET_USD: "-5" }],
+    ["DAILY_BUDGET_USD", { DAILY_BUDGET_USD: "$25" }],
   ])("names %s when it is missing or bad", (variable, override) => {
     const env = { ...generateImageEnv, ...override };
     expect(() => loadRuntimeConfig("generateImage", env)).toThrowError(ConfigError);
@@ -79,6 +84,20 @@ describe("runtime config", () => {
     const all = Object.fromEntries(LOCAL_ONLY_VARIABLE_NAMES.map((name) => [name, "http://127.0.0.1:9099"]));
     const env = { ...generateImageEnv, ...all, PLATFORM_ENV: "local", CLOUD_TASKS_ENDPOINT: "127.0.0.1:8123" };
     expect(loadRuntimeConfig("generateImage", env).environment).toBe("local");
+  });
+
+  it("reads App Check and the daily budget on a spending endpoint", () => {
+    const env = {
+      ...generateImageEnv,
+      APP_CHECK_MODE: "monitor",
+      APP_CHECK_CONSUME: "true",
+      DAILY_BUDGET_USD: "40.25",
+    };
+    expect(loadRuntimeConfig("generateImage", env)).toMatchObject({
+      appCheckMode: "monitor",
+      appCheckConsume: true,
+      dailyBudgetUsd: 40.25,
+    });
   });
 
   it("requires what each function's access implies", () => {

@@ -48,6 +48,12 @@ export interface RuntimeConfig {
   signInProviders?: string[];
   /** Refuse generation to accounts whose email is not verified (stack config `requireEmailVerified`). */
   requireEmailVerified?: boolean;
+  /** App Check on the spending endpoints (stack config `appCheck`); `off` unless set. */
+  appCheckMode?: AppCheckMode;
+  /** Consume App Check tokens (replay protection; stack config `appCheckConsume`). */
+  appCheckConsume?: boolean;
+  /** The platform-wide daily spend cap in USD (stack config `dailyBudgetUsd`); undefined: unlimited. */
+  dailyBudgetUsd?: number;
   /** Identity Cloud Tasks signs worker calls with; only for functions that enqueue. */
   tasksInvokerEmail?: string;
   queues: Partial<Record<QueueName, QueueTarget>>;
@@ -59,6 +65,9 @@ export interface RuntimeConfig {
    */
   local: LocalEndpoints;
 }
+
+export const APP_CHECK_MODES = ["off", "monitor", "enforce"] as const;
+export type AppCheckMode = (typeof APP_CHECK_MODES)[number];
 
 export interface LocalEndpoints {
   /** Base URL of a server speaking the Vertex AI REST API (`@google/genai` `httpOptions.baseUrl`). */
@@ -104,6 +113,21 @@ const providerList = z
   )
   .pipe(z.array(z.string().regex(/^[a-z0-9.]+$/, "is a list of sign-in provider ids")).min(1, "is empty"));
 
+/** A positive decimal amount of US dollars, e.g. `25` or `12.50`. */
+const usdAmount = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, "is a decimal amount of US dollars")
+  .transform(Number)
+  .pipe(z.number().positive("must be more than 0"));
+
+/**
+ * Endpoints that spend: public functions that admit jobs (the agent's tools admit them too). They
+ * carry the gate's settings (sign-in policy, App Check) and the daily budget; reads do not.
+ */
+export function spendsOnGeneration(fn: FunctionDefinition): boolean {
+  return fn.trigger === "https" && fn.access.enqueues.length > 0;
+}
+
 /** The zod schema of one function's environment: required keys follow its access. */
 export function runtimeEnvSchema(fn: FunctionDefinition) {
   const shape: Record<string, z.ZodType> = {
@@ -125,6 +149,11 @@ export function runtimeEnvSchema(fn: FunctionDefinition) {
     shape.WEB_ORIGINS = originList;
     shape.SIGN_IN_PROVIDERS = providerList.optional();
     shape.REQUIRE_EMAIL_VERIFIED = z.enum(["true", "false"]).default("false");
+  }
+  if (spendsOnGeneration(fn)) {
+    shape.APP_CHECK_MODE = z.enum(APP_CHECK_MODES).default("off");
+    shape.APP_CHECK_CONSUME = z.enum(["true", "false"]).default("false");
+    shape.DAILY_BUDGET_USD = usdAmount.optional();
   }
   if (fn.access.enqueues.length > 0) {
     shape.TASKS_INVOKER_EMAIL = z.email();
@@ -185,6 +214,13 @@ export function loadRuntimeConfig(
     webOrigins: (values.WEB_ORIGINS as string[] | undefined) ?? [],
     ...(values.SIGN_IN_PROVIDERS ? { signInProviders: values.SIGN_IN_PROVIDERS as string[] } : {}),
     requireEmailVerified: values.REQUIRE_EMAIL_VERIFIED === "true",
+    ...(spendsOnGeneration(fn)
+      ? {
+          appCheckMode: values.APP_CHECK_MODE as AppCheckMode,
+          appCheckConsume: values.APP_CHECK_CONSUME === "true",
+          ...(values.DAILY_BUDGET_USD === undefined ? {} : { dailyBudgetUsd: values.DAILY_BUDGET_USD as number }),
+        }
+      : {}),
     tasksInvokerEmail: values.TASKS_INVOKER_EMAIL as string | undefined,
     queues,
     signedUrlTtlSeconds: values.SIGNED_URL_TTL_SECONDS as number,

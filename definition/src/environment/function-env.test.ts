@@ -89,6 +89,24 @@ describe("functionEnvironment", () => {
     expect(() => functionEnvironment(generateImage, { ...context, local })).toThrowError(/CLOUD_TASKS_ENDPOINT/);
   });
 
+  it("passes the App Check mode and the project number to public functions only, and needs the number", () => {
+    const generateImage = platform.functions.find((f) => f.name === "generateImage")!;
+    const imageWorker = platform.functions.find((f) => f.name === "imageWorker")!;
+    const withAppCheck = {
+      ...context,
+      appCheck: { mode: "enforce", consume: true } as const,
+      projectNumber: PROJECT_NUMBER,
+    };
+    expect(loadRuntimeConfig("generateImage", functionEnvironment(generateImage, withAppCheck))).toMatchObject({
+      appCheckMode: "enforce",
+      appCheckConsume: true,
+      projectNumber: PROJECT_NUMBER,
+    });
+    expect(functionEnvironment(imageWorker, withAppCheck)).not.toHaveProperty("APP_CHECK_MODE");
+    const { projectNumber: _, ...numberless } = withAppCheck;
+    expect(() => functionEnvironment(generateImage, numberless)).toThrowError(/project number is not known/);
+  });
+
   it("predicts a worker's deterministic run.app URL from project number, region and service name", () => {
     expect(predictedFunctionUrl("123456789012", "europe-west1", "video-worker")).toBe(
       "https://video-worker-123456789012.europe-west1.run.app",

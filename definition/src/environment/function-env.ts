@@ -3,7 +3,7 @@
 // derivation for every deployer: infra passes late values (Pulumi outputs), the local platform strings.
 import type { z } from "zod";
 import { type FunctionDefinition, type ModelChoices, queueEnvKeys, queuePath, type TierLimits } from "../index.ts";
-import { type LocalEndpoints, runtimeEnvSchema } from "./runtime-config.ts";
+import { type AppCheckMode, type LocalEndpoints, runtimeEnvSchema } from "./runtime-config.ts";
 
 /**
  * What a function's environment is made of. `V` is the type of values only known later (a
@@ -25,6 +25,10 @@ export interface FunctionEnvContext<V> {
   signInProviders?: readonly string[];
   /** Refuse generation to accounts without a verified email; default false. */
   requireEmailVerified?: boolean;
+  /** Firebase App Check on the public functions; absent: off. `consume` turns on replay protection. */
+  appCheck?: { mode: AppCheckMode; consume?: boolean };
+  /** The project's number (App Check tokens' issuer and audience); required unless App Check is off. */
+  projectNumber?: string | V;
   /** Identity Cloud Tasks signs worker calls with. */
   tasksInvokerEmail: string | V;
   signedUrlTtlSeconds: number;
@@ -47,6 +51,7 @@ const LOCAL_KEYS = {
   vertexBaseUrl: "VERTEX_BASE_URL",
   cloudTasksEndpoint: "CLOUD_TASKS_ENDPOINT",
   storageEmulatorHost: "STORAGE_EMULATOR_HOST",
+  appCheckBaseUrl: "APP_CHECK_BASE_URL",
 } as const satisfies Record<keyof LocalEndpoints, string>;
 
 /** Keys the function's own schema cannot do without (no default, not optional). */
@@ -75,6 +80,14 @@ export function functionEnvironment<V>(fn: FunctionDefinition, ctx: FunctionEnvC
     env.WEB_ORIGINS = ctx.webOrigins.join(",");
     if (ctx.signInProviders) env.SIGN_IN_PROVIDERS = ctx.signInProviders.join(",");
     if (ctx.requireEmailVerified) env.REQUIRE_EMAIL_VERIFIED = "true";
+    if (ctx.appCheck && ctx.appCheck.mode !== "off") {
+      if (ctx.projectNumber === undefined) {
+        throw new FunctionEnvError(fn.name, `App Check is ${ctx.appCheck.mode}, but the project number is not known`);
+      }
+      env.APP_CHECK_MODE = ctx.appCheck.mode;
+      if (ctx.appCheck.consume) env.APP_CHECK_CONSUME = "true";
+      env.PROJECT_NUMBER = ctx.projectNumber;
+    }
   }
   if (fn.access.enqueues.length > 0) {
     env.TASKS_INVOKER_EMAIL = ctx.tasksInvokerEmail;

@@ -212,3 +212,26 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 function sendError(res: ServerResponse, error: GoogleError): void {
   sendJson(res, error.status, { error: { code: error.status, message: error.message, status: error.grpc } });
 }
+
+/**
+ * What the App Check debug provider does on a developer's machine: trades a registered debug
+ * secret for an App Check token (`npm run token -- --app-check`). Throws with Google's answer on refusal.
+ */
+export async function exchangeDebugToken(input: {
+  baseUrl: string;
+  projectNumber: string;
+  appId: string;
+  debugToken: string;
+}): Promise<{ token: string; ttl: string }> {
+  const url = `${input.baseUrl}/v1/projects/${input.projectNumber}/apps/${encodeURIComponent(input.appId)}:exchangeDebugToken`;
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ debugToken: input.debugToken }),
+  });
+  const body = (await response.json()) as { token?: string; ttl?: string; error?: { message?: string } };
+  if (!response.ok || typeof body.token !== "string") {
+    throw new Error(`exchangeDebugToken answered ${response.status}: ${body.error?.message ?? "no token"}`);
+  }
+  return { token: body.token, ttl: body.ttl ?? "" };
+}

@@ -51,6 +51,8 @@ export interface AppCheckServer {
   mint(options?: MintOptions): Promise<string>;
   /** verifyAppCheckToken calls answered so far. */
   consumeCalls(): number;
+  /** JWKS requests answered so far. */
+  jwksFetches(): number;
   stop(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export async function startAppCheckServer(options: AppCheckServerOptions): Promi
   const debugTokens = options.debugTokens ?? [randomUUID()];
   const consumed = new Set<string>();
   let consumeCalls = 0;
+  let jwksFetches = 0;
 
   const mint = async (mintOptions: MintOptions = {}) => {
     const now = Math.floor(Date.now() / 1000);
@@ -123,6 +126,7 @@ export async function startAppCheckServer(options: AppCheckServerOptions): Promi
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (req.method === "GET" && url.pathname === "/v1/jwks") {
+      jwksFetches++;
       // Source (JWK set form; cache at most six hours): https://firebase.google.com/docs/reference/appcheck/rest/v1/jwks
       return sendJson(res, 200, { keys: [jwk] }, { "cache-control": "public, max-age=21600" });
     }
@@ -185,6 +189,7 @@ export async function startAppCheckServer(options: AppCheckServerOptions): Promi
     debugToken: debugTokens[0] as string,
     mint,
     consumeCalls: () => consumeCalls,
+    jwksFetches: () => jwksFetches,
     stop: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -3,6 +3,7 @@
 // an array naming the project, `iss` App Check's, a non-empty `sub` (the app id), then the
 // signature against App Check's JWKS and `exp`. Where the docs are stricter than the SDK, the
 // stricter reading is taken (exact issuer with the project number; both audience entries).
+// Source: https://github.com/firebase/firebase-admin-node/blob/master/src/app-check/token-verifier.ts
 //
 // Why not firebase-admin itself: its JWKS URL and App Check API URL are module constants, so
 // neither the local platform nor a test process could point it at a stand-in without intercepting

@@ -219,8 +219,9 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
         signedUrlTtlSeconds: config.signedUrlTtlSeconds,
         ...(config.signInProviders ? { signInProviders: config.signInProviders } : {}),
         requireEmailVerified: config.requireEmailVerified,
-        appCheckMode: config.appCheck,
-        appCheckConsume: config.appCheckConsume,
+        appCheck: { mode: config.appCheck, consume: config.appCheckConsume },
+        // App Check tokens name the project by number (issuer and audience).
+        projectNumber: projectInfo.number,
         ...(config.dailyBudgetUsd === undefined ? {} : { dailyBudgetUsd: config.dailyBudgetUsd }),
       },
       labels,

@@ -218,3 +218,46 @@ describe("npm start (the local platform)", () => {
     }
   }, 150_000);
 });
+
+describe("npm start -- --app-check enforce --app-check-consume", () => {
+  let dir: string;
+  let child: ChildProcess;
+  let baseUrl = "";
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "local-platform-app-check-"));
+    ({ child, baseUrl } = await startPlatform([
+      "--state",
+      join(dir, "platform.json"),
+      "--app-check",
+      "enforce",
+      "--app-check-consume",
+    ]));
+  }, 120_000);
+
+  afterAll(async () => {
+    if (child) await stopPlatform(child);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("refuses a request without an App Check token, admits one from npm run token -- --app-check once, and refuses its replay", async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ["scripts/token.ts", "--uid", "attested", "--app-check", "--state", join(dir, "platform.json")],
+      { cwd: ROOT },
+    );
+    const [idToken, appCheckToken] = stdout.trim().split("\n") as [string, string];
+    const generate = (headers: Record<string, string>) =>
+      fetch(`${baseUrl}/generateImage`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${idToken}`, "Content-Type": "application/json", ...headers },
+        body: JSON.stringify({ prompt: "a paper boat on a pond" }),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error?: { code: string } } }));
+    expect(await generate({})).toMatchObject({ status: 403, body: { error: { code: "APP_CHECK_MISSING" } } });
+    expect((await generate({ "X-Firebase-AppCheck": appCheckToken })).status).toBe(202);
+    expect(await generate({ "X-Firebase-AppCheck": appCheckToken })).toMatchObject({
+      status: 403,
+      body: { error: { code: "APP_CHECK_REPLAYED" } },
+    });
+  });
+});

@@ -31,6 +31,7 @@ const PORT_FLAGS = {
   "tasks-port": "tasks",
   "storage-port": "storage",
   "vertex-port": "vertex",
+  "app-check-port": "appCheck",
   "functions-port": "functions",
 } as const satisfies Record<string, keyof PlatformPorts>;
 
@@ -44,6 +45,9 @@ const USAGE = `usage: npm start -- [options]
   --tasks-port N         local Cloud Tasks (default ${DEFAULT_PORTS.tasks})
   --storage-port N       local Cloud Storage (default ${DEFAULT_PORTS.storage})
   --vertex-port N        local Vertex AI (default ${DEFAULT_PORTS.vertex})
+  --app-check-port N     local App Check (default ${DEFAULT_PORTS.appCheck})
+  --app-check off|monitor|enforce   App Check on the spending endpoints (default monitor)
+  --app-check-consume    replay protection: each App Check token is accepted once
   --functions-port N     first function process; the others follow (default ${DEFAULT_PORTS.functions})
   --web-port N           the reference web app (default ${DEFAULT_WEB_PORT}); --no-web to skip it
   --free-ports           every part on a free port (several platforms on one machine)
@@ -60,6 +64,9 @@ const { values } = parseArgs({
     "tasks-port": { type: "string" },
     "storage-port": { type: "string" },
     "vertex-port": { type: "string" },
+    "app-check-port": { type: "string" },
+    "app-check": { type: "string", default: "monitor" },
+    "app-check-consume": { type: "boolean", default: false },
     "functions-port": { type: "string" },
     "web-port": { type: "string" },
     web: { type: "boolean", default: true },
@@ -111,6 +118,10 @@ function origin(value: string): string {
 }
 
 if (values.vertex !== "local" && values.vertex !== "real") fail("--vertex must be local or real");
+const appCheckMode = values["app-check"];
+if (appCheckMode !== "off" && appCheckMode !== "monitor" && appCheckMode !== "enforce") {
+  fail(`--app-check must be off, monitor or enforce, got "${appCheckMode}"`);
+}
 if (values.vertex === "real" && !values.project) {
   fail("--vertex real needs --project <a Google Cloud project with Vertex AI enabled>");
 }
@@ -151,6 +162,7 @@ const platform = await startLocalPlatform({
   ports,
   ...(values.project ? { projectId: values.project } : {}),
   vertex: values.vertex,
+  appCheck: { mode: appCheckMode, consume: values["app-check-consume"] },
   webOrigins: allowedOrigins,
   signedUrlTtlSeconds: dev.signedUrlTtlSeconds,
   ...(dev.tierLimits ? { tierLimits: dev.tierLimits } : {}),
@@ -192,6 +204,12 @@ await writeFile(
       webUrl: web?.url,
       webOrigins: platform.webOrigins,
       ...(platform.vertex ? { vertexUrl: platform.vertex.url } : {}),
+      appCheck: {
+        url: platform.appCheck.url,
+        projectNumber: platform.projectNumber,
+        appId: platform.appCheck.appId,
+        debugToken: platform.appCheck.debugToken,
+      },
       pid: process.pid,
     },
     null,
@@ -229,6 +247,7 @@ project:   ${platform.projectId}
 emulators: FIRESTORE_EMULATOR_HOST=${platform.firestoreHost} FIREBASE_AUTH_EMULATOR_HOST=${platform.authHost}
 web app:   ${web ? web.url : "not served (--no-web); npm run dev -w web"}
 origins:   ${platform.webOrigins.join(" ")}   (--web-origin to change)
+app check: ${appCheckMode}${values["app-check-consume"] ? " with replay protection" : ""} (--app-check off|monitor|enforce), stand-in ${platform.appCheck.url}
 tiers:     ${tiers} per UTC day (Pulumi.dev.yaml); signed URLs live ${platform.signedUrlTtlSeconds} s
 state:     ${DATA_DIR ? `kept in ${DATA_DIR}` : "in memory (--data DIR keeps it across restarts)"}
 media:     ${DATA_DIR ? join(DATA_DIR, "media") : ".local/media/"}   Vertex AI: ${values.vertex === "real" ? `real, project ${platform.projectId}` : platform.vertex?.url}
@@ -241,8 +260,8 @@ Firebase web config (Firebase JS SDK 12):
     getIdToken: (force) => getAuth(app).currentUser.getIdToken(force) });
 
 try it from a shell:
-  TOKEN=$(npm run -s token -- --uid alice)
-  curl -s -X POST ${platform.url}/generateImage -H "Authorization: Bearer $TOKEN" \\
+  { read -r TOKEN; read -r APPCHECK; } < <(npm run -s token -- --uid alice --app-check)
+  curl -s -X POST ${platform.url}/generateImage -H "Authorization: Bearer $TOKEN" -H "X-Firebase-AppCheck: $APPCHECK" \\
        -H 'Content-Type: application/json' -d '{"prompt":"a lighthouse in a storm","aspectRatio":"16:9"}'
   curl -s "${platform.url}/getJob?jobId=<jobId>" -H "Authorization: Bearer $TOKEN"
   curl -s ${platform.url}/getUsage -H "Authorization: Bearer $TOKEN"

@@ -340,4 +340,18 @@ describe("retry and poll pacing", () => {
     expect(delays("image")).toEqual([1_000, 1_500, 2_250, 3_375, 5_000, 5_000, 5_000]);
     expect(delays("video")).toEqual([5_000, 7_500, 11_250, 16_875, 20_000, 20_000, 20_000]);
   });
+
+  it("sends a fresh App Check token on every attempt of a spending call, and none to getJob", async () => {
+    let issued = 0;
+    const attested = createGenAiClient({
+      baseUrl,
+      getIdToken: async () => "token-1",
+      getAppCheckToken: async () => `app-check-${++issued}`,
+      retry: { attempts: 3, baseDelayMs: 10 },
+    });
+    script = [error(503, "UNAVAILABLE", "0"), admitted, { status: 200, body: { bad: "shape" } }];
+    await attested.generateImage({ prompt: "a harbour" });
+    await attested.getJob("job-0000000001").catch(() => undefined);
+    expect(seen.map((r) => r.headers["x-firebase-appcheck"])).toEqual(["app-check-1", "app-check-2", undefined]);
+  });
 });

@@ -34,6 +34,13 @@ export interface GenAiClientOptions {
    * is repeated.
    */
   getIdToken: (forceRefresh?: boolean) => Promise<string>;
+  /**
+   * A Firebase App Check token for the endpoints that spend, sent as `X-Firebase-AppCheck`:
+   * `async () => (await getToken(appCheck)).token`, or `getLimitedUseToken` where the stack has
+   * replay protection. Called for every attempt (a replay-protected token is good for one);
+   * `undefined` sends no header. Absent: no header (a stack in `enforce` then refuses the request).
+   */
+  getAppCheckToken?: () => Promise<string | undefined>;
   fetch?: typeof fetch;
   /**
    * The page's origin, to tell a CORS refusal from a network failure; default `location.origin` in a
@@ -113,6 +120,9 @@ interface Call<S extends z.ZodType> extends Exchange {
  */
 const REFRESHABLE = new Set(["TOKEN_EXPIRED", "TOKEN_REVOKED"]);
 
+/** The endpoints that check App Check (the ones that spend). */
+const ATTESTED: ReadonlySet<FunctionName> = new Set(["generateImage", "generateVideo", "creativeDirectorAgent"]);
+
 export function createGenAiClient(options: GenAiClientOptions): GenAiClient {
   const base = options.baseUrl.replace(/\/+$/, "");
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -130,6 +140,10 @@ export function createGenAiClient(options: GenAiClientOptions): GenAiClient {
         Accept: call.accept ?? "application/json",
       };
       if (call.body !== undefined) headers["Content-Type"] = "application/json";
+      if (options.getAppCheckToken && ATTESTED.has(call.fn)) {
+        const appCheck = await options.getAppCheckToken();
+        if (appCheck) headers["X-Firebase-AppCheck"] = appCheck;
+      }
       let response: Response;
       try {
         response = await doFetch(url, {

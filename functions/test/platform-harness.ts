@@ -15,6 +15,7 @@ import {
 } from "@genai-platform/definition";
 import { functionEnvironment } from "@genai-platform/definition/function-env";
 import { loadRuntimeConfig } from "@genai-platform/definition/runtime-config";
+import { type AppCheckServer, startAppCheckServer } from "@genai-platform/local/app-check/app-check-server.ts";
 import type { DispatchOutcome } from "@genai-platform/local/dispatcher/queue-dispatcher.ts";
 import { type Gateway, startGateway } from "@genai-platform/local/platform/gateway.ts";
 import { type StorageServer, startStorageServer } from "@genai-platform/local/storage/storage-server.ts";
@@ -60,6 +61,8 @@ export interface PlatformHarnessOptions {
    * test), so a function that enqueues onto them runs without their workers.
    */
   workerUrls?: Partial<Record<QueueName, string>>;
+  /** App Check on the public functions, against the local App Check stand-in; default off. */
+  appCheck?: { mode: "monitor" | "enforce"; consume?: boolean };
 }
 
 export interface PlatformHarness {
@@ -73,6 +76,8 @@ export interface PlatformHarness {
   urls: Partial<Record<FunctionName, string>>;
   services: Partial<Record<FunctionName, Services>>;
   tokens: IdTokens;
+  /** The App Check stand-in (with `appCheck` only): mints tokens, counts consume calls. */
+  appCheck: AppCheckServer | undefined;
   /**
    * The accounts behind the tokens, as the revocation check looks them up (Identity Toolkit cannot
    * run here; every account is active until a test disables or revokes it).
@@ -107,6 +112,8 @@ function testAccounts(): TestAccounts & { lookup: AccountLookup } {
 }
 
 const REGION = "europe-west1";
+/** The harness project's number: App Check tokens name it. */
+export const HARNESS_PROJECT_NUMBER = "123456789012";
 const BUCKET = "media-harness";
 
 export async function startPlatformHarness(options: PlatformHarnessOptions): Promise<PlatformHarness> {
@@ -118,6 +125,9 @@ export async function startPlatformHarness(options: PlatformHarnessOptions): Pro
     const fn = getFunction(name);
     return fn.trigger === "task" ? fn.drains.map((q) => getQueue(q as QueueName)) : [];
   });
+  const appCheck = options.appCheck
+    ? await startAppCheckServer({ projectId: fs.projectId, projectNumber: HARNESS_PROJECT_NUMBER })
+    : undefined;
   const tasks = await startTasksServer({
     project: fs.projectId,
     location: REGION,
@@ -157,7 +167,13 @@ export async function startPlatformHarness(options: PlatformHarnessOptions): Pro
       tasksInvokerEmail: `tasks-invoker@${fs.projectId}.iam.gserviceaccount.com`,
       signedUrlTtlSeconds: options.signedUrlTtlSeconds ?? 900,
       workerUrls,
-      local: { vertexBaseUrl: vertex.url, cloudTasksEndpoint: tasks.endpoint, storageEmulatorHost: storage.url },
+      ...(options.appCheck ? { appCheck: options.appCheck, projectNumber: HARNESS_PROJECT_NUMBER } : {}),
+      local: {
+        vertexBaseUrl: vertex.url,
+        cloudTasksEndpoint: tasks.endpoint,
+        storageEmulatorHost: storage.url,
+        ...(appCheck ? { appCheckBaseUrl: appCheck.url } : {}),
+      },
     });
     services[name] = createServices(loadRuntimeConfig(name, env));
   }
@@ -197,6 +213,7 @@ export async function startPlatformHarness(options: PlatformHarnessOptions): Pro
     urls,
     services,
     tokens,
+    appCheck,
     accounts,
     bucket: BUCKET,
     region: REGION,
@@ -204,6 +221,7 @@ export async function startPlatformHarness(options: PlatformHarnessOptions): Pro
       await tasks.stop();
       await vertex.stop();
       await storage.stop();
+      await appCheck?.stop();
       await gateway.close();
       for (const server of servers) {
         server.closeAllConnections();

@@ -65,15 +65,17 @@ describe("functionEnvironment", () => {
       ...context,
       signInProviders: ["password", "google.com"],
       requireEmailVerified: true,
-      appCheckMode: "enforce" as const,
-      appCheckConsume: true,
+      appCheck: { mode: "enforce" as const, consume: true },
+      projectNumber: "123456789012",
       dailyBudgetUsd: 12.5,
     };
     const spending = platform.functions.filter((f) => spendsOnGeneration(f)).map((f) => f.name);
     expect(spending.sort()).toEqual(["creativeDirectorAgent", "generateImage", "generateVideo"]);
     for (const fn of platform.functions) {
       const env = functionEnvironment(fn, gate);
-      const gateKeys = Object.keys(env).filter((k) => /^(SIGN_IN|REQUIRE_EMAIL|APP_CHECK|DAILY_BUDGET)/.test(k));
+      const gateKeys = Object.keys(env).filter((k) =>
+        /^(SIGN_IN|REQUIRE_EMAIL|APP_CHECK|DAILY_BUDGET|PROJECT_NUMBER)/.test(k),
+      );
       if (!spending.includes(fn.name)) {
         expect(gateKeys, fn.name).toEqual([]);
         continue;
@@ -129,6 +131,24 @@ describe("functionEnvironment", () => {
     expect(loadRuntimeConfig("generateImage", env).local.cloudTasksEndpoint).toBe("127.0.0.1:8123");
     expect(env[queueEnvKeys("image-jobs").path]).toBe(`projects/${PROJECT}/locations/${REGION}/queues/image-jobs`);
     expect(() => functionEnvironment(generateImage, { ...context, local })).toThrowError(/CLOUD_TASKS_ENDPOINT/);
+  });
+
+  it("passes the App Check mode and the project number to public functions only, and needs the number", () => {
+    const generateImage = platform.functions.find((f) => f.name === "generateImage")!;
+    const imageWorker = platform.functions.find((f) => f.name === "imageWorker")!;
+    const withAppCheck = {
+      ...context,
+      appCheck: { mode: "enforce", consume: true } as const,
+      projectNumber: PROJECT_NUMBER,
+    };
+    expect(loadRuntimeConfig("generateImage", functionEnvironment(generateImage, withAppCheck))).toMatchObject({
+      appCheckMode: "enforce",
+      appCheckConsume: true,
+      projectNumber: PROJECT_NUMBER,
+    });
+    expect(functionEnvironment(imageWorker, withAppCheck)).not.toHaveProperty("APP_CHECK_MODE");
+    const { projectNumber: _, ...numberless } = withAppCheck;
+    expect(() => functionEnvironment(generateImage, numberless)).toThrowError(/project number is not known/);
   });
 
   it("predicts a worker's deterministic run.app URL from project number, region and service name", () => {

@@ -25,10 +25,10 @@ export interface FunctionEnvContext<V> {
   signInProviders?: readonly string[];
   /** Refuse generation to accounts without a verified email; default false. */
   requireEmailVerified?: boolean;
-  /** App Check on the spending endpoints; absent: off. */
-  appCheckMode?: AppCheckMode;
-  /** Consume (replay-protect) App Check tokens; default false. */
-  appCheckConsume?: boolean;
+  /** Firebase App Check on the spending endpoints; absent: off. `consume` turns on replay protection. */
+  appCheck?: { mode: AppCheckMode; consume?: boolean };
+  /** The project's number (App Check tokens' issuer and audience); required unless App Check is off. */
+  projectNumber?: string | V;
   /** Platform-wide daily spend cap in USD; absent: unlimited. */
   dailyBudgetUsd?: number;
   /** Identity Cloud Tasks signs worker calls with. */
@@ -53,6 +53,7 @@ const LOCAL_KEYS = {
   vertexBaseUrl: "VERTEX_BASE_URL",
   cloudTasksEndpoint: "CLOUD_TASKS_ENDPOINT",
   storageEmulatorHost: "STORAGE_EMULATOR_HOST",
+  appCheckBaseUrl: "APP_CHECK_BASE_URL",
 } as const satisfies Record<keyof LocalEndpoints, string>;
 
 /** Keys the function's own schema cannot do without (no default, not optional). */
@@ -84,8 +85,14 @@ export function functionEnvironment<V>(fn: FunctionDefinition, ctx: FunctionEnvC
   if (spendsOnGeneration(fn)) {
     if (ctx.signInProviders) env.SIGN_IN_PROVIDERS = ctx.signInProviders.join(",");
     if (ctx.requireEmailVerified) env.REQUIRE_EMAIL_VERIFIED = "true";
-    if (ctx.appCheckMode) env.APP_CHECK_MODE = ctx.appCheckMode;
-    if (ctx.appCheckConsume) env.APP_CHECK_CONSUME = "true";
+    if (ctx.appCheck && ctx.appCheck.mode !== "off") {
+      if (ctx.projectNumber === undefined) {
+        throw new FunctionEnvError(fn.name, `App Check is ${ctx.appCheck.mode}, but the project number is not known`);
+      }
+      env.APP_CHECK_MODE = ctx.appCheck.mode;
+      if (ctx.appCheck.consume) env.APP_CHECK_CONSUME = "true";
+      env.PROJECT_NUMBER = ctx.projectNumber;
+    }
     if (ctx.dailyBudgetUsd !== undefined) env.DAILY_BUDGET_USD = String(ctx.dailyBudgetUsd);
   }
   if (fn.access.enqueues.length > 0) {

@@ -16,6 +16,8 @@ export const LOCAL_ONLY_VARIABLES = [
   // This platform's own adapters (runtime-config.ts) point at the local servers with these.
   { name: "VERTEX_BASE_URL", readBy: "functions: Vertex AI adapters (local Vertex AI stand-in)" },
   { name: "CLOUD_TASKS_ENDPOINT", readBy: "functions: Cloud Tasks adapter (local Cloud Tasks server)" },
+  // Makes the App Check verifier trust the local stand-in's keys: a forged token would pass.
+  { name: "APP_CHECK_BASE_URL", readBy: "functions: App Check verifier (local App Check stand-in)" },
   {
     name: "STORAGE_EMULATOR_HOST",
     readBy: "@google-cloud/storage build/cjs/src/storage.js; firebase-admin lib/storage",

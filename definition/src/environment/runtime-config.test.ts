@@ -91,6 +91,7 @@ describe("runtime config", () => {
       ...generateImageEnv,
       APP_CHECK_MODE: "monitor",
       APP_CHECK_CONSUME: "true",
+      PROJECT_NUMBER: "123456789012",
       DAILY_BUDGET_USD: "40.25",
     };
     expect(loadRuntimeConfig("generateImage", env)).toMatchObject({
@@ -110,5 +111,34 @@ describe("runtime config", () => {
     );
     expect(requiredEnvKeys("getJob")).toContain("MEDIA_BUCKET");
     expect(requiredEnvKeys("getJob")).not.toContain("TASKS_INVOKER_EMAIL");
+  });
+
+  it("leaves App Check off by default and reads its mode, replay protection and project number", () => {
+    expect(loadRuntimeConfig("generateImage", generateImageEnv)).toMatchObject({
+      appCheckMode: "off",
+      appCheckConsume: false,
+    });
+    const env = {
+      ...generateImageEnv,
+      APP_CHECK_MODE: "enforce",
+      APP_CHECK_CONSUME: "true",
+      PROJECT_NUMBER: "123456789012",
+    };
+    expect(loadRuntimeConfig("generateImage", env)).toMatchObject({
+      appCheckMode: "enforce",
+      appCheckConsume: true,
+      projectNumber: "123456789012",
+    });
+  });
+
+  it.each([
+    ["APP_CHECK_MODE", { APP_CHECK_MODE: "strict", PROJECT_NUMBER: "1" }],
+    ["APP_CHECK_CONSUME", { APP_CHECK_CONSUME: "yes" }],
+    ["PROJECT_NUMBER", { APP_CHECK_MODE: "monitor" }],
+    ["PROJECT_NUMBER", { APP_CHECK_MODE: "enforce", PROJECT_NUMBER: "demo-project" }],
+  ])("names %s when App Check is misconfigured", (variable, override) => {
+    expect(() => loadRuntimeConfig("generateImage", { ...generateImageEnv, ...override })).toThrowError(
+      new RegExp(`^${variable}: `),
+    );
   });
 });

@@ -48,10 +48,15 @@ export interface RuntimeConfig {
   signInProviders?: string[];
   /** Refuse generation to accounts whose email is not verified (stack config `requireEmailVerified`). */
   requireEmailVerified?: boolean;
-  /** App Check on the spending endpoints (stack config `appCheck`); `off` unless set. */
+  /**
+   * Firebase App Check on the spending endpoints: `off` does not read the header, `monitor` verifies
+   * and logs failures but admits, `enforce` refuses. Spending functions only; default `off`.
+   */
   appCheckMode?: AppCheckMode;
-  /** Consume App Check tokens (replay protection; stack config `appCheckConsume`). */
+  /** Replay protection: each App Check token is consumed on its first use (`enforce`/`monitor` only). */
   appCheckConsume?: boolean;
+  /** The project's number: App Check tokens name it as issuer and audience. Required unless App Check is off. */
+  projectNumber?: string;
   /** The platform-wide daily spend cap in USD (stack config `dailyBudgetUsd`); undefined: unlimited. */
   dailyBudgetUsd?: number;
   /** Identity Cloud Tasks signs worker calls with; only for functions that enqueue. */
@@ -76,6 +81,8 @@ export interface LocalEndpoints {
   cloudTasksEndpoint?: string;
   /** Base URL of a server speaking the Cloud Storage JSON API (the storage SDK's emulator variable). */
   storageEmulatorHost?: string;
+  /** Base URL of a server speaking the App Check API (`/v1/jwks`, `/v1beta/projects/P:verifyAppCheckToken`). */
+  appCheckBaseUrl?: string;
 }
 
 const nonEmpty = z.string().trim().min(1, "is required");
@@ -141,6 +148,7 @@ export function runtimeEnvSchema(fn: FunctionDefinition) {
       .regex(/^[^/:]+:\d+$/, "is host:port")
       .optional(),
     STORAGE_EMULATOR_HOST: z.url({ protocol: /^https?$/ }).optional(),
+    APP_CHECK_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   };
   if (fn.access.vertexAi || fn.access.enqueues.length > 0) shape.VERTEX_MODELS = jsonText(modelChoicesSchema);
   if (fn.access.mediaBucket !== "none") shape.MEDIA_BUCKET = nonEmpty;
@@ -153,6 +161,10 @@ export function runtimeEnvSchema(fn: FunctionDefinition) {
   if (spendsOnGeneration(fn)) {
     shape.APP_CHECK_MODE = z.enum(APP_CHECK_MODES).default("off");
     shape.APP_CHECK_CONSUME = z.enum(["true", "false"]).default("false");
+    shape.PROJECT_NUMBER = z
+      .string()
+      .regex(/^\d{1,20}$/, "is a project number (digits only)")
+      .optional();
     shape.DAILY_BUDGET_USD = usdAmount.optional();
   }
   if (fn.access.enqueues.length > 0) {
@@ -198,6 +210,10 @@ export function loadRuntimeConfig(
     throw new ConfigError(variable, issue?.message ?? "is invalid");
   }
   const values = parsed.data as Record<string, unknown>;
+  // Tokens cannot be checked without the number they are issued for: refused at cold start, not per request.
+  if (values.APP_CHECK_MODE !== undefined && values.APP_CHECK_MODE !== "off" && !values.PROJECT_NUMBER) {
+    throw new ConfigError("PROJECT_NUMBER", `is required when APP_CHECK_MODE is ${String(values.APP_CHECK_MODE)}`);
+  }
   const queues: Partial<Record<QueueName, QueueTarget>> = {};
   for (const queue of fn.access.enqueues as QueueName[]) {
     const keys = queueEnvKeys(queue);
@@ -221,6 +237,7 @@ export function loadRuntimeConfig(
           ...(values.DAILY_BUDGET_USD === undefined ? {} : { dailyBudgetUsd: values.DAILY_BUDGET_USD as number }),
         }
       : {}),
+    ...(values.PROJECT_NUMBER ? { projectNumber: values.PROJECT_NUMBER as string } : {}),
     tasksInvokerEmail: values.TASKS_INVOKER_EMAIL as string | undefined,
     queues,
     signedUrlTtlSeconds: values.SIGNED_URL_TTL_SECONDS as number,
@@ -228,6 +245,7 @@ export function loadRuntimeConfig(
       vertexBaseUrl: values.VERTEX_BASE_URL as string | undefined,
       cloudTasksEndpoint: values.CLOUD_TASKS_ENDPOINT as string | undefined,
       storageEmulatorHost: values.STORAGE_EMULATOR_HOST as string | undefined,
+      appCheckBaseUrl: values.APP_CHECK_BASE_URL as string | undefined,
     },
   };
 }

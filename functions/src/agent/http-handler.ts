@@ -7,9 +7,10 @@ import type { TierName } from "@genai-platform/definition";
 import type { Response } from "@google-cloud/functions-framework";
 import type { HttpAnswer, RequestContext } from "../adapters/http/http-types.ts";
 import type { HttpsEndpoint } from "../adapters/http/https-function.ts";
-import { bearerToken } from "../adapters/http/request-parsing.ts";
+import { appCheckToken, bearerToken } from "../adapters/http/request-parsing.ts";
 import { type AccessGateDeps, checkAccess } from "../domain/access-policy.ts";
 import { type AgentCharge, type AgentQuotaDeps, chargeAgentTurn, refundAgentTurn } from "../domain/agent-quota.ts";
+import { checkAppCheck } from "../domain/app-check-gate.ts";
 import { AppError } from "../domain/errors.ts";
 import type { IdentityVerifier } from "../ports/index.ts";
 import type { CreativeDirectorDeps } from "./creative-director.ts";
@@ -89,6 +90,11 @@ async function admitTurn(deps: CreativeDirectorHttpDeps, ctx: RequestContext): P
   const runTurn = loadRunTurn();
   const user = await deps.identity.verify(bearerToken(ctx), { checkRevoked: true });
   const { uid } = user;
+  await checkAppCheck(deps.access.appCheck, {
+    token: () => appCheckToken(ctx),
+    uid,
+    ...(ctx.trace ? { trace: ctx.trace } : {}),
+  });
   if (ctx.bodyBytes > AGENT_MAX_BODY_BYTES) {
     throw new AppError("PAYLOAD_TOO_LARGE", `the body must be at most ${AGENT_MAX_BODY_BYTES} bytes`);
   }

@@ -2,6 +2,7 @@
 // Firestore emulator: the sign-in policy, a suspension and the kill switch refuse with stable codes
 // and nothing is written, charged or enqueued; lifting them admits again.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { expectNothingWritten as expectNothingWrittenIn } from "../../test/nothing-written.ts";
 import { captureLogLines, type PlatformHarness, startPlatformHarness } from "../../test/platform-harness.ts";
 import { KILL_SWITCH_CACHE_MS } from "../adapters/firestore/firestore-access-controls.ts";
 import { PAUSED_RETRY_AFTER_SECONDS } from "../domain/access-policy.ts";
@@ -64,15 +65,7 @@ async function post(fn: string, body: unknown, token: string) {
   };
 }
 
-/** Nothing of `uid` was written: no job, no usage, no idempotency record, no task. */
-async function expectNothingWritten(uid: string) {
-  const [jobs, usage] = await Promise.all([
-    h.fs.db.collection("jobs").where("uid", "==", uid).get(),
-    h.fs.db.collection("usage").where("uid", "==", uid).get(),
-  ]);
-  expect(jobs.size).toBe(0);
-  expect(usage.size).toBe(0);
-}
+const expectNothingWritten = (uid: string) => expectNothingWrittenIn(h.fs, uid);
 
 describe("the sign-in policy", () => {
   it.each(SPENDING)(

@@ -6,6 +6,7 @@ import { MODELS, platform } from "@genai-platform/definition";
 import type { RuntimeConfig } from "@genai-platform/definition/runtime-config";
 import { type App, getApps, initializeApp } from "firebase-admin/app";
 import { getFirestore } from "firebase-admin/firestore";
+import { FirebaseAppCheckVerifier } from "../adapters/app-check/firebase-app-check-verifier.ts";
 import { FirebaseIdentityVerifier } from "../adapters/auth/firebase-identity-verifier.ts";
 import { FirestoreAccessControls } from "../adapters/firestore/firestore-access-controls.ts";
 import { FirestoreAdmissionStore } from "../adapters/firestore/firestore-admission-store.ts";
@@ -15,6 +16,7 @@ import { CloudLoggingEventLog } from "../adapters/logging/cloud-logging-event-lo
 import { randomIds, systemClock } from "../adapters/system/system.ts";
 import type { AccessGateDeps } from "../domain/access-policy.ts";
 import type { AdmissionDeps } from "../domain/admission.ts";
+import type { AppCheckGate } from "../domain/app-check-gate.ts";
 import type { BlobStore, Clock, EventLog, IdGenerator, ImageModel, TaskQueue, VideoModel } from "../ports/index.ts";
 import { lazy } from "./lazy.ts";
 
@@ -45,6 +47,7 @@ export function createServices(config: RuntimeConfig) {
       requireEmailVerified: config.requireEmailVerified ?? false,
     },
     controls,
+    ...(config.appCheckMode && config.appCheckMode !== "off" ? { appCheck: appCheckGate(config) } : {}),
   };
 
   // Cloud Tasks, Vertex AI and Storage SDKs are imported on first use, not at start: most
@@ -165,6 +168,34 @@ export function createServices(config: RuntimeConfig) {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** App Check as the stack configures it; the loader guarantees a project number unless it is off. */
+function appCheckGate(config: RuntimeConfig): AppCheckGate {
+  const verifier = new FirebaseAppCheckVerifier({
+    projectId: config.project,
+    projectNumber: required(config.projectNumber, "PROJECT_NUMBER"),
+    ...(config.local.appCheckBaseUrl ? { baseUrl: config.local.appCheckBaseUrl } : {}),
+  });
+  return {
+    mode: config.appCheckMode ?? "off",
+    consume: config.appCheckConsume ?? false,
+    verifier,
+    // WARNING, not ERROR: in monitor mode an unattested request is what is being measured, not a fault.
+    warn: (outcome) =>
+      process.stdout.write(
+        `${JSON.stringify({
+          severity: "WARNING",
+          message: `App Check would refuse this request (${outcome.code}): ${outcome.message}`,
+          appCheck: { mode: "monitor", code: outcome.code },
+          function: config.functionName,
+          uid: outcome.uid,
+          ...(outcome.trace
+            ? { "logging.googleapis.com/trace": `projects/${config.project}/traces/${outcome.trace}` }
+            : {}),
+        })}\n`,
+      ),
+  };
+}
 
 /** Memoizes an async factory; a failed attempt is not kept, so the next call tries again. */
 function once<T>(create: () => Promise<T>): () => Promise<T> {

@@ -2,6 +2,7 @@
 // admission, the sign-in policy, the account's suspension and the kill switch may refuse the
 // request. It writes nothing, so a refusal charges and enqueues nothing.
 import type { AccessControls, PausableKind, VerifiedUser } from "../ports/index.ts";
+import type { AppCheckGate } from "./app-check-gate.ts";
 import { AppError } from "./errors.ts";
 
 /** A stack's sign-in policy (stack config `signInProviders`, `requireEmailVerified`). */
@@ -37,6 +38,8 @@ export function checkSignIn(policy: SignInPolicy, user: VerifiedUser): void {
 export interface AccessGateDeps {
   policy: SignInPolicy;
   controls: AccessControls;
+  /** Firebase App Check (checked right after the ID token); absent: off. */
+  appCheck?: AppCheckGate;
 }
 
 /** Refuses the request (AppError) unless `user` may spend on `kind` right now. */

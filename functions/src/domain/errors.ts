@@ -17,6 +17,14 @@ export const ERROR_STATUS = {
   EMAIL_NOT_VERIFIED: 403,
   /** An operator suspended the account (`users/{uid}.suspended`). */
   ACCOUNT_SUSPENDED: 403,
+  /** App Check is enforced and the request carries no `X-Firebase-AppCheck` token. */
+  APP_CHECK_MISSING: 403,
+  /** The App Check token is malformed, forged, or for another project. */
+  APP_CHECK_INVALID: 403,
+  /** The App Check token has expired: get a fresh one from the App Check SDK. */
+  APP_CHECK_EXPIRED: 403,
+  /** Replay protection: this App Check token was already used once. */
+  APP_CHECK_REPLAYED: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,

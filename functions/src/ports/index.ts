@@ -27,6 +27,20 @@ export interface IdentityVerifier {
   verify(idToken: string, options?: VerifyOptions): Promise<VerifiedUser>;
 }
 
+/** A verified Firebase App Check token: the app it attests. */
+export interface AttestedApp {
+  appId: string;
+}
+
+export interface AppCheckVerifier {
+  /**
+   * Verifies a Firebase App Check token; with `consume`, also marks it used (replay protection).
+   * Throws AppError APP_CHECK_INVALID / APP_CHECK_EXPIRED / APP_CHECK_REPLAYED for a token that
+   * must be refused, UNAVAILABLE when the verification itself could not be done.
+   */
+  verify(token: string, options: { consume: boolean }): Promise<AttestedApp>;
+}
+
 // ---- Firestore: admission, jobs, usage ----------------------------------------------------
 
 /** What the admission transaction read, handed to the domain's decision. */

@@ -13,7 +13,9 @@ import {
   type TierLimits,
 } from "@genai-platform/definition";
 import { functionEnvironment } from "@genai-platform/definition/function-env";
+import type { AppCheckMode } from "@genai-platform/definition/runtime-config";
 import { bundleAll, DEFAULT_BUNDLE_ROOT } from "@genai-platform/functions/bundle";
+import { type AppCheckServer, startAppCheckServer } from "../app-check/app-check-server.ts";
 import { AuthEmulator } from "../auth-emulator.ts";
 import { FirestoreEmulator, freePort } from "../firestore-emulator.ts";
 import { type LocalScheduler, startLocalScheduler } from "../scheduler/local-scheduler.ts";
@@ -32,6 +34,8 @@ export interface PlatformPorts {
   tasks: number;
   storage: number;
   vertex: number;
+  /** The App Check stand-in. */
+  appCheck: number;
   /** The first function's port; the others follow in the definition's order. */
   functions: number;
 }
@@ -50,6 +54,7 @@ export const DEFAULT_PORTS: PlatformPorts = {
   tasks: 8701,
   storage: 8702,
   vertex: 8703,
+  appCheck: 8705,
   functions: 8710,
 };
 
@@ -60,6 +65,7 @@ export const FREE_PORTS: PlatformPorts = {
   tasks: 0,
   storage: 0,
   vertex: 0,
+  appCheck: 0,
   functions: 0,
 };
 
@@ -105,6 +111,11 @@ export interface LocalPlatformOptions {
    * definition's schedule (`npm start` passes `sweeper.intervalSeconds`). Default 0: only `sweep()`.
    */
   sweepIntervalMs?: number;
+  /**
+   * App Check on the public functions, verified against the local stand-in on the production code
+   * path. Default `monitor`: every request is checked and a failure logged, none refused.
+   */
+  appCheck?: { mode: AppCheckMode; consume?: boolean };
 }
 
 export interface LocalPlatform {
@@ -128,6 +139,10 @@ export interface LocalPlatform {
   vertex: VertexServer | undefined;
   storage: StorageServer;
   auth: AuthEmulator;
+  /** The App Check stand-in: its debug secret exchanges for tokens (`npm run token -- --app-check`). */
+  appCheck: AppCheckServer;
+  /** The project number App Check tokens name. */
+  projectNumber: string;
   /** A Firebase ID token for `uid` from the Auth emulator (creates the account). */
   idToken(uid: string): Promise<string>;
   /** One sweeper run now, called as Cloud Scheduler calls it; resolves with its report. */
@@ -145,6 +160,8 @@ export const DEFAULT_WEB_ORIGINS = ["http://localhost:5173", "http://127.0.0.1:5
 
 const LOCAL_INVOKER = "tasks-invoker@local.iam.gserviceaccount.com";
 const LOCAL_SCHEDULER = "sweep-scheduler@local.iam.gserviceaccount.com";
+/** The local project's number: App Check tokens are issued for it. No real project has it. */
+export const LOCAL_PROJECT_NUMBER = "000000000000";
 
 export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
   const projectId = options.projectId ?? "demo-genai-platform";
@@ -211,6 +228,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     // One signer for every local OIDC token, as Google signs both Cloud Tasks' and Cloud
     // Scheduler's: the function host verifies either with the same public key.
     const issuer = await createLocalOidcIssuer();
+    const appCheck = await startAppCheckServer({
+      projectId,
+      projectNumber: LOCAL_PROJECT_NUMBER,
+      port: wanted.appCheck,
+    });
+    stoppers.push(() => appCheck.stop());
     const tasks = await startTasksServer({
       issuer,
       port: wanted.tasks,
@@ -251,6 +274,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
           firestoreHost: firestore.host,
           authHost: auth.host,
           realVertex: options.vertex === "real",
+          appCheck: options.appCheck ?? { mode: "monitor" },
+          appCheckUrl: appCheck.url,
         });
         if (fn.trigger !== "https") {
           // The host checks each call as Cloud Run does for an internal service: the local signer's
@@ -314,6 +339,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
         tasks: portOf(tasks.endpoint),
         storage: portOf(storage.url),
         vertex: vertex ? portOf(vertex.url) : 0,
+        appCheck: portOf(appCheck.url),
         functions: Math.min(...ports.values()),
       },
       url: gateway.url,
@@ -328,6 +354,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       vertex,
       storage,
       auth,
+      appCheck,
+      projectNumber: LOCAL_PROJECT_NUMBER,
       idToken: (uid) => auth.idToken(uid),
       sweep: () => {
         if (!scheduler) return Promise.reject(new Error("the definition schedules no function"));
@@ -364,6 +392,10 @@ export interface LocalParts {
   firestoreHost: string;
   authHost: string;
   realVertex?: boolean;
+  /** App Check mode of the public functions; default off. */
+  appCheck?: { mode: AppCheckMode; consume?: boolean };
+  /** The App Check stand-in's base URL (APP_CHECK_BASE_URL). */
+  appCheckUrl?: string;
   /** Default 900 s. */
   signedUrlTtlSeconds?: number;
 }
@@ -386,7 +418,9 @@ export function localFunctionEnvironment(fn: FunctionDefinition, parts: LocalPar
       tasksInvokerEmail: LOCAL_INVOKER,
       signedUrlTtlSeconds: parts.signedUrlTtlSeconds ?? 900,
       workerUrls: parts.workerUrls,
+      ...(parts.appCheck ? { appCheck: parts.appCheck, projectNumber: LOCAL_PROJECT_NUMBER } : {}),
       local: {
+        ...(parts.appCheckUrl ? { appCheckBaseUrl: parts.appCheckUrl } : {}),
         cloudTasksEndpoint: parts.tasksEndpoint,
         storageEmulatorHost: parts.storageUrl,
         ...(parts.vertexUrl ? { vertexBaseUrl: parts.vertexUrl } : {}),

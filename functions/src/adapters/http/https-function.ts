@@ -18,7 +18,9 @@ export interface HttpsEndpoint {
   stream?: (ctx: RequestContext, res: Response) => Promise<boolean>;
 }
 
-const ALLOWED_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-Cloud-Trace-Context, Accept";
+// X-Firebase-AppCheck: the header a web app's App Check token travels in (request-parsing.ts).
+const ALLOWED_HEADERS =
+  "Authorization, Content-Type, Idempotency-Key, X-Cloud-Trace-Context, Accept, X-Firebase-AppCheck";
 
 export function httpsFunction(endpoint: HttpsEndpoint): HttpFunction {
   const logError =

@@ -34,6 +34,15 @@ export function jsonBody<S extends z.ZodType>(
   return schema.parse(ctx.body);
 }
 
+/** The header Firebase's App Check SDKs send the token in. */
+// Source: https://firebase.google.com/docs/app-check/web/custom-resource
+export const APP_CHECK_HEADER = "X-Firebase-AppCheck";
+
+export function appCheckToken(ctx: RequestContext): string | undefined {
+  const token = ctx.header(APP_CHECK_HEADER)?.trim();
+  return token ? token : undefined;
+}
+
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 export function idempotencyKey(ctx: RequestContext): string | undefined {

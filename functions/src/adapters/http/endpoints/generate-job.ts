@@ -5,9 +5,10 @@ import type { Admitted } from "@genai-platform/client/api";
 import type { z } from "zod";
 import { type AccessGateDeps, checkAccess } from "../../../domain/access-policy.ts";
 import { type AdmissionDeps, admitJob, type JobRequest } from "../../../domain/admission.ts";
+import { checkAppCheck } from "../../../domain/app-check-gate.ts";
 import type { IdentityVerifier } from "../../../ports/index.ts";
 import type { HttpAnswer, RequestContext } from "../http-types.ts";
-import { bearerToken, idempotencyKey, jsonBody } from "../request-parsing.ts";
+import { appCheckToken, bearerToken, idempotencyKey, jsonBody } from "../request-parsing.ts";
 
 export interface GenerateJobDeps {
   identity: IdentityVerifier;
@@ -25,6 +26,11 @@ export function generateJobHandler<K extends JobRequest["kind"], S extends z.Zod
     // Admission spends: a disabled or revoked account is refused here, not only when its token expires.
     const user = await deps.identity.verify(bearerToken(ctx), { checkRevoked: true });
     const { uid } = user;
+    await checkAppCheck(deps.access.appCheck, {
+      token: () => appCheckToken(ctx),
+      uid,
+      ...(ctx.trace ? { trace: ctx.trace } : {}),
+    });
     const request = jsonBody(ctx, schema);
     const key = idempotencyKey(ctx);
     await checkAccess(deps.access, user, kind);

@@ -19,6 +19,8 @@ export interface FunctionEnvContext<V> {
   mediaBucket: string | V;
   /** Effective tier limits: the stack's override, else the definition's. */
   tierLimits: TierLimits;
+  /** The global daily budget in USD, reserved at admission; absent: unlimited. */
+  dailyBudgetUsd?: number;
   /** Origins allowed by CORS on public functions. */
   webOrigins: readonly string[];
   /** Sign-in providers that may generate; absent: any. */
@@ -72,6 +74,7 @@ export function functionEnvironment<V>(fn: FunctionDefinition, ctx: FunctionEnvC
   if (fn.access.mediaBucket !== "none") env.MEDIA_BUCKET = ctx.mediaBucket;
   if (fn.trigger === "https") {
     env.TIER_LIMITS = JSON.stringify(ctx.tierLimits);
+    if (ctx.dailyBudgetUsd !== undefined) env.DAILY_BUDGET_USD = ctx.dailyBudgetUsd.toFixed(6);
     env.WEB_ORIGINS = ctx.webOrigins.join(",");
     if (ctx.signInProviders) env.SIGN_IN_PROVIDERS = ctx.signInProviders.join(",");
     if (ctx.requireEmailVerified) env.REQUIRE_EMAIL_VERIFIED = "true";

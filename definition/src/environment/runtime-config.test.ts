@@ -38,10 +38,21 @@ describe("runtime config", () => {
     ["WEB_ORIGINS", { WEB_ORIGINS: "app.example.com" }],
     ["VERTEX_MODELS", { VERTEX_MODELS: undefined }],
     ["VERTEX_MODELS", { VERTEX_MODELS: JSON.stringify({ image: { id: "x", location: "Mars" } }) }],
+    ["DAILY_BUDGET_USD", { DAILY_BUDGET_USD: "-5" }],
+    ["DAILY_BUDGET_USD", { DAILY_BUDGET_USD: "0" }],
+    ["DAILY_BUDGET_USD", { DAILY_BUDGET_USD: "12.5 USD" }],
+    ["DAILY_BUDGET_USD", { DAILY_BUDGET_USD: "0.0000001" }],
   ])("names %s when it is missing or bad", (variable, override) => {
     const env = { ...generateImageEnv, ...override };
     expect(() => loadRuntimeConfig("generateImage", env)).toThrowError(ConfigError);
     expect(() => loadRuntimeConfig("generateImage", env)).toThrowError(new RegExp(`^${variable}: `));
+  });
+
+  it("reads the daily budget in micro-USD, and none when DAILY_BUDGET_USD is unset", () => {
+    expect(
+      loadRuntimeConfig("generateImage", { ...generateImageEnv, DAILY_BUDGET_USD: "12.50" }).dailyBudgetMicroUsd,
+    ).toBe(12_500_000);
+    expect(loadRuntimeConfig("generateImage", generateImageEnv).dailyBudgetMicroUsd).toBeUndefined();
   });
 
   it("accepts local stand-in endpoints only on the local platform", () => {

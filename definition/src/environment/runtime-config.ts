@@ -6,6 +6,7 @@ import {
   type FunctionName,
   getFunction,
   type ModelChoices,
+  microUsd,
   modelChoicesSchema,
   type QueueName,
   queueEnvKeys,
@@ -42,6 +43,11 @@ export interface RuntimeConfig {
   models?: ModelChoices;
   mediaBucket?: string;
   tierLimits?: TierLimits;
+  /**
+   * The stack's global daily budget (`DAILY_BUDGET_USD`) in micro-USD, reserved at admission;
+   * undefined: unlimited. Public functions only.
+   */
+  dailyBudgetMicroUsd?: number;
   /** Origins allowed by CORS on public functions. */
   webOrigins: string[];
   /** Sign-in providers that may generate (stack config `signInProviders`); undefined: any. */
@@ -104,6 +110,15 @@ const providerList = z
   )
   .pipe(z.array(z.string().regex(/^[a-z0-9.]+$/, "is a list of sign-in provider ids")).min(1, "is empty"));
 
+/** `250` or `12.50`: US dollars, at most 6 decimals (the budget is counted in micro-USD), above 0. */
+const usdAmount = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d{1,6})?$/, "is a USD amount such as 250 or 12.50")
+  .transform((text) => microUsd(Number(text)))
+  .refine((micro) => micro > 0, "must be above 0")
+  .refine((micro) => Number.isSafeInteger(micro), "is too large");
+
 /** The zod schema of one function's environment: required keys follow its access. */
 export function runtimeEnvSchema(fn: FunctionDefinition) {
   const shape: Record<string, z.ZodType> = {
@@ -122,6 +137,7 @@ export function runtimeEnvSchema(fn: FunctionDefinition) {
   if (fn.access.mediaBucket !== "none") shape.MEDIA_BUCKET = nonEmpty;
   if (fn.trigger === "https") {
     shape.TIER_LIMITS = jsonText(tierLimitsSchema);
+    shape.DAILY_BUDGET_USD = usdAmount.optional();
     shape.WEB_ORIGINS = originList;
     shape.SIGN_IN_PROVIDERS = providerList.optional();
     shape.REQUIRE_EMAIL_VERIFIED = z.enum(["true", "false"]).default("false");
@@ -182,6 +198,7 @@ export function loadRuntimeConfig(
     models: values.VERTEX_MODELS as ModelChoices | undefined,
     mediaBucket: values.MEDIA_BUCKET as string | undefined,
     tierLimits: values.TIER_LIMITS as TierLimits | undefined,
+    ...(values.DAILY_BUDGET_USD !== undefined ? { dailyBudgetMicroUsd: values.DAILY_BUDGET_USD as number } : {}),
     webOrigins: (values.WEB_ORIGINS as string[] | undefined) ?? [],
     ...(values.SIGN_IN_PROVIDERS ? { signInProviders: values.SIGN_IN_PROVIDERS as string[] } : {}),
     requireEmailVerified: values.REQUIRE_EMAIL_VERIFIED === "true",

@@ -2,7 +2,7 @@
 // runs through two store instances on two firebase-admin apps (two function processes); the budget
 // floods run through one: on the emulator, two apps' transactions that read and then write the same
 // shard stall each other past the store's 5 s deadline (UNAVAILABLE, nothing decided wrongly, but
-// not the outcome under test). Production Firestore aborts one of such a pair instead.
+// not the outcome under test).
 import { MODELS, type TierLimits } from "@genai-platform/definition";
 import { type App, deleteApp, initializeApp } from "firebase-admin/app";
 import { getFirestore } from "firebase-admin/firestore";

@@ -35,6 +35,15 @@ const context: FunctionEnvContext<string> = {
 };
 
 describe("functionEnvironment", () => {
+  it("hands the daily budget to the public functions, which read it back exactly", () => {
+    const fn = platform.functions.find((f) => f.name === "generateVideo");
+    if (!fn) throw new Error("generateVideo is not in the definition");
+    const env = functionEnvironment(fn, { ...context, dailyBudgetUsd: 125.5 });
+    expect(env.DAILY_BUDGET_USD).toBe("125.500000");
+    expect(loadRuntimeConfig("generateVideo", env).dailyBudgetMicroUsd).toBe(125_500_000);
+    expect(functionEnvironment(fn, context).DAILY_BUDGET_USD).toBeUndefined();
+  });
+
   it.each(platform.functions.map((f) => [f.name, f]))(
     "gives %s an environment its own config parser accepts",
     (name, fn) => {

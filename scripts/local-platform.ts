@@ -51,6 +51,7 @@ const USAGE = `usage: npm start -- [options]
   --functions-port N     first function process; the others follow (default ${DEFAULT_PORTS.functions})
   --web-port N           the reference web app (default ${DEFAULT_WEB_PORT}); --no-web to skip it
   --free-ports           every part on a free port (several platforms on one machine)
+  --daily-budget-usd N   the platform's global daily budget in USD (default unlimited)
   --image-rate N  --video-rate N  --vertex-quota N
   --vertex local|real --project <gcp-project>
   --quiet  --state FILE`;
@@ -73,6 +74,7 @@ const { values } = parseArgs({
     "free-ports": { type: "boolean", default: false },
     "web-origin": { type: "string", multiple: true },
     data: { type: "string" },
+    "daily-budget-usd": { type: "string" },
     "image-rate": { type: "string" },
     "video-rate": { type: "string" },
     "vertex-quota": { type: "string" },
@@ -149,6 +151,7 @@ const DATA_DIR = values.data ? resolve(values.data) : undefined;
 const imageRate = positive("image-rate", values["image-rate"]);
 const videoRate = positive("video-rate", values["video-rate"]);
 const vertexQuota = positive("vertex-quota", values["vertex-quota"]);
+const dailyBudgetUsd = positive("daily-budget-usd", values["daily-budget-usd"]);
 const started = Date.now();
 
 // The web app's own origin is known only once its port is bound; it is always allowed.
@@ -169,6 +172,7 @@ const platform = await startLocalPlatform({
   ...(DATA_DIR ? { dataDir: DATA_DIR } : { mediaDir: join(ROOT, ".local", "media") }),
   rates: { ...(imageRate ? { "image-jobs": imageRate } : {}), ...(videoRate ? { "video-jobs": videoRate } : {}) },
   ...(vertexQuota ? { vertexQuotaPerSecond: vertexQuota } : {}),
+  ...(dailyBudgetUsd ? { dailyBudgetUsd } : {}),
   log: values.quiet ? () => {} : (source, line) => console.log(`[${source}] ${line}`),
   // The sweeper runs on the schedule's own period, as Cloud Scheduler would run it.
   sweepIntervalMs: definition.sweeper.intervalSeconds * 1000,

@@ -88,6 +88,8 @@ export const usageViewSchema = z.object({
   day: z.string(),
   resetsAt: z.string(),
   kinds: z.object({ image: kindUsageSchema, video: kindUsageSchema, agent: kindUsageSchema }),
+  /** Estimated cost of today's admissions in USD, at the platform's list prices, refunds deducted. */
+  costUsd: z.number().min(0).optional(),
 });
 export type UsageView = z.infer<typeof usageViewSchema>;
 

@@ -12,9 +12,51 @@ export const CLIENT_CODES = {
   invalidResponse: "INVALID_RESPONSE",
 } as const;
 
+/**
+ * Stable codes the platform answers with (the README's error table); a ClientError's `code` is one
+ * of these or of CLIENT_CODES, or an unknown code a newer server sent.
+ */
+export const SERVER_CODES = [
+  "INVALID_ARGUMENT",
+  "INVALID_JSON",
+  "UNAUTHENTICATED",
+  "TOKEN_MISSING",
+  "TOKEN_MALFORMED",
+  "TOKEN_EXPIRED",
+  "TOKEN_INVALID",
+  "TOKEN_REVOKED",
+  "FORBIDDEN",
+  "SIGN_IN_PROVIDER_NOT_ALLOWED",
+  "EMAIL_NOT_VERIFIED",
+  "ACCOUNT_SUSPENDED",
+  "NOT_FOUND",
+  "METHOD_NOT_ALLOWED",
+  "CONFLICT",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "MODEL_SAFETY_BLOCKED",
+  /** 429: today's limit for the kind is spent; Retry-After until UTC midnight. */
+  "QUOTA_EXCEEDED",
+  /** 429: the tier's requests per minute are spent; Retry-After until the next minute. */
+  "RATE_LIMITED",
+  "BUSY",
+  "GENERATION_PAUSED",
+  /** 503: the platform's daily budget is spent; Retry-After until UTC midnight; nothing was charged. */
+  "BUDGET_EXHAUSTED",
+  "UNAVAILABLE",
+  "INTERNAL",
+] as const;
+export type ServerErrorCode = (typeof SERVER_CODES)[number];
+export type ClientErrorCode = (typeof CLIENT_CODES)[keyof typeof CLIENT_CODES];
+/** A code this client knows, or any other string a newer server may send (still autocompleted). */
+export type ErrorCode = ServerErrorCode | ClientErrorCode | "HTTP_ERROR" | (string & {});
+
+/** Refusals that retrying today will not change: a spent daily quota or a spent daily budget. */
+const SPENT_FOR_TODAY: readonly string[] = ["QUOTA_EXCEEDED", "BUDGET_EXHAUSTED"];
+
 export interface ClientErrorInit {
   status: number;
-  code: string;
+  code: ErrorCode;
   message: string;
   field?: string;
   retryAfterSeconds?: number;
@@ -26,7 +68,7 @@ export interface ClientErrorInit {
 export class ClientError extends Error {
   /** HTTP status, or 0 when no answer was received (network, timeout, abort). */
   readonly status: number;
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly field?: string;
   readonly retryAfterSeconds?: number;
   private readonly retryableOverride: boolean | undefined;
@@ -43,13 +85,16 @@ export class ClientError extends Error {
 
   /**
    * Worth repeating with the same Idempotency-Key: the server was busy or unavailable, or the answer
-   * never came. A spent quota (QUOTA_EXCEEDED) or any other 4xx will not change by retrying.
+   * never came, or the per-minute limit (RATE_LIMITED) resets shortly. A spent quota
+   * (QUOTA_EXCEEDED), a spent daily budget (BUDGET_EXHAUSTED) or any other 4xx will not change by
+   * retrying today.
    */
   get retryable(): boolean {
     if (this.retryableOverride !== undefined) return this.retryableOverride;
     if (this.code === CLIENT_CODES.network) return true;
+    if (SPENT_FOR_TODAY.includes(this.code)) return false;
     if (this.status === 503) return true;
-    return this.status === 429 && this.code !== "QUOTA_EXCEEDED";
+    return this.status === 429;
   }
 }
 

@@ -71,6 +71,7 @@ describe("createGenAiClient", () => {
     ["503 UNAVAILABLE", error(503, "UNAVAILABLE", "0")],
     ["503 BUSY", error(503, "BUSY", "0")],
     ["429 BUSY", error(429, "BUSY")],
+    ["429 RATE_LIMITED", error(429, "RATE_LIMITED", "0")],
     ["a dropped connection", "hang-up" as const],
   ])("retries %s with the same Idempotency-Key and the token", async (_name, first) => {
     script = [first, admitted];
@@ -84,6 +85,7 @@ describe("createGenAiClient", () => {
 
   it.each([
     ["429 QUOTA_EXCEEDED", error(429, "QUOTA_EXCEEDED", "3600"), 429, "QUOTA_EXCEEDED"],
+    ["503 BUDGET_EXHAUSTED", error(503, "BUDGET_EXHAUSTED", "0"), 503, "BUDGET_EXHAUSTED"],
     ["409 CONFLICT", error(409, "CONFLICT"), 409, "CONFLICT"],
     ["401 TOKEN_INVALID", error(401, "TOKEN_INVALID"), 401, "TOKEN_INVALID"],
     ["a 404 page that is not the API's JSON", { status: 404, body: "<html>" }, 404, "HTTP_ERROR"],

@@ -12,7 +12,14 @@ export type {
   UsageView,
   VideoRequest,
 } from "./api.ts";
-export { CLIENT_CODES, ClientError } from "./errors.ts";
+export {
+  CLIENT_CODES,
+  ClientError,
+  type ClientErrorCode,
+  type ErrorCode,
+  SERVER_CODES,
+  type ServerErrorCode,
+} from "./errors.ts";
 export {
   type ChatOptions,
   createGenAiClient,

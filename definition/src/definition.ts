@@ -188,11 +188,24 @@ export const definition = {
     },
   ],
   tasksInvokerServiceAccountId: "tasks-invoker",
+  // perMinute: admissions per user per UTC minute across kinds, so a burst (a script, a stuck retry
+  // loop) cannot spend a day's quota in seconds. The counter lives on the user's usage document,
+  // which sustains about one write a second, so no tier needs more than 60.
+  // Source: https://cloud.google.com/firestore/docs/samples/firestore-solution-sharded-counter-custom-type-async
   tiers: {
-    free: { image: 20, video: 2, agent: 50 },
-    pro: { image: 500, video: 40, agent: 1000 },
+    free: { image: 20, video: 2, agent: 50, perMinute: 10 },
+    pro: { image: 500, video: 40, agent: 1000, perMinute: 30 },
   },
   agent: { maxStepsPerTurn: 6, maxToolCallsPerTurn: 8 },
+  // The daily budget is split over 50 shard documents: every admission writes one, and a document
+  // sustains about one write a second ("each shard can support being incremented once per second";
+  // throughput grows linearly with shards), so 50 shards carry the image queue's 50 admissions a second.
+  // Source: https://cloud.google.com/firestore/docs/samples/firestore-solution-sharded-counter-custom-type-async
+  // Source: https://firebase.google.com/docs/firestore/solutions/counters
+  // An agent turn is reserved as its worst case before it runs: 6 steps, each resending the
+  // conversation (at most 48,000 characters, ~12,000 tokens) with instructions and tool results
+  // (~4,000 more), and writing ~2,000 tokens including thinking.
+  budget: { shards: 50, agentTurnTokens: { input: 6 * 16_000, output: 6 * 2_000 } },
   // Every 5 minutes: a stranded job waits at most one period past its deadline (over an hour, see
   // functions/src/domain/sweep/job-deadline.ts), and a run reads at most 500 jobs.
   sweeper: { schedule: "*/5 * * * *", intervalSeconds: 300, pageSize: 100, maxJobsPerRun: 500, maxRequeues: 1 },
@@ -236,6 +249,11 @@ export const definition = {
       indexExemptions: [
         { field: "expireAt", reason: "TTL field, the day plus retention: one value a day, rising; only TTL reads it" },
       ],
+    },
+    {
+      id: "budgetShards",
+      description:
+        "`{day}_{shard}`: the share of the day's global budget reserved on that shard, in micro-USD (`reservedMicroUsd`); written by admissions and refunds only. Documents carry `expireAt`; a TTL policy on it is not provisioned yet.",
     },
     {
       id: "idempotencyKeys",

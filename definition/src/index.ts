@@ -1,7 +1,7 @@
 // The validated platform definition and the names derived from it. Importing this module checks
 // the definition once; it loads nothing but zod.
 import { definition, MODELS, type ModelKey } from "./definition.ts";
-import type { FunctionDefinition, QueueDefinition } from "./schema.ts";
+import type { FunctionDefinition, ModelPrice, QueueDefinition, TierLimits, TierName } from "./schema.ts";
 import { validatePlatform } from "./validate.ts";
 
 validatePlatform(definition);
@@ -17,6 +17,7 @@ export {
   type WorkerCapacity,
 } from "./capacity.ts";
 export { DEFAULT_MODELS, VERTEX_MODELS } from "./models.ts";
+export { type CostUnits, estimateMicroUsd, microUsd, PRICE_UNIT_OF_KIND } from "./pricing.ts";
 export * from "./schema.ts";
 export {
   crossReferenceIssues,
@@ -92,4 +93,16 @@ export function workerOf(queue: string): FunctionDefinition {
   );
   if (!worker) throw new Error(`no worker drains queue "${queue}"`);
   return worker as FunctionDefinition;
+}
+
+/** A model's price by id; throws for a model the definition does not list (the stack config refuses those). */
+export function priceOf(modelId: string): ModelPrice {
+  const model = definition.models.find((m) => m.id === modelId);
+  if (!model) throw new Error(`model "${modelId}" is not in the platform definition`);
+  return model.price as ModelPrice;
+}
+
+/** The tier's burst limit: a stack's tier override may omit `perMinute`, then the definition's applies. */
+export function perMinuteLimit(limits: TierLimits, tier: TierName): number {
+  return limits[tier].perMinute ?? definition.tiers[tier].perMinute;
 }

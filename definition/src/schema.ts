@@ -44,11 +44,16 @@ export type TierName = z.infer<typeof tierNameSchema>;
 
 const positiveInt = z.number().int().positive();
 
-/** Daily limits per usage kind (UTC day). */
+/** Daily limits per usage kind (UTC day), and the tier's burst limit. */
 export const kindLimitsSchema = z.object({
   image: positiveInt,
   video: positiveInt,
   agent: positiveInt,
+  /**
+   * Admissions per user per UTC minute across kinds (jobs and agent turns). Optional so that a stack
+   * override written before it existed still parses; absent, the definition's figure applies.
+   */
+  perMinute: positiveInt.max(600).optional(),
 });
 export type KindLimits = z.infer<typeof kindLimitsSchema>;
 
@@ -122,6 +127,41 @@ export const vertexLocationSchema = z
   .string()
   .regex(/^(global|[a-z]+-[a-z]+\d+)$/, "Vertex AI locations are `global` or a region such as us-central1");
 
+const usd = z.number().positive().max(1000);
+/** Where a price was read, when, and what to know about it. */
+const priceSource = {
+  /** The page the figures were read on. */
+  source: z.url(),
+  /** Day the figures were read, `YYYY-MM-DD`: prices change, and this says how old they are. */
+  readOn: z.iso.date(),
+  /** Set when the figure is not from a Google page or is a safe (high) choice between readings. */
+  flag: z.string().min(1).optional(),
+};
+
+/**
+ * What Google charges per unit of a model's output, in USD: per output image (by requested size),
+ * per second of output video (with or without generated audio), or per 1M input and output tokens.
+ */
+export const modelPriceSchema = z.discriminatedUnion("unit", [
+  z.strictObject({
+    unit: z.literal("image"),
+    usdPerImage: z.strictObject({ "1K": usd, "2K": usd, "4K": usd }),
+    ...priceSource,
+  }),
+  z.strictObject({
+    unit: z.literal("second"),
+    usdPerSecond: z.strictObject({ withAudio: usd, withoutAudio: usd }),
+    ...priceSource,
+  }),
+  z.strictObject({
+    unit: z.literal("token"),
+    usdPerMillionInputTokens: usd,
+    usdPerMillionOutputTokens: usd,
+    ...priceSource,
+  }),
+]);
+export type ModelPrice = z.infer<typeof modelPriceSchema>;
+
 /** Quota Google states for a model, per project. */
 export const modelQuotaSchema = z.object({
   /** Served from Google's shared pool (Dynamic Shared Quota): no per-project limit, 429s possible at any load. */
@@ -147,6 +187,8 @@ export const vertexModelSchema = z.object({
   latencyBasis: z.string().min(1),
   /** The Google page the row comes from. */
   source: z.url(),
+  /** What one unit of output costs; the admission's cost estimate and the daily budget rest on it. */
+  price: modelPriceSchema,
 });
 export type VertexModelDefinition = DeepReadonly<z.infer<typeof vertexModelSchema>>;
 
@@ -284,6 +326,15 @@ export const agentLimitsSchema = z.strictObject({
   maxToolCallsPerTurn: z.number().int().min(1).max(50),
 });
 
+/** The global daily budget: how its reservations are spread, and what an agent turn is assumed to cost. */
+export const budgetSchema = z.strictObject({
+  /** Documents the day's budget is split over; each admission writes one (more only near exhaustion). */
+  shards: z.number().int().min(1).max(500),
+  /** Tokens one agent turn is assumed to use, reserved before the turn runs (its real use is unknown then). */
+  agentTurnTokens: z.strictObject({ input: positiveInt, output: positiveInt }),
+});
+export type BudgetDefinition = z.infer<typeof budgetSchema>;
+
 /** The sweeper: finds jobs past their deadline, re-enqueues or fails and refunds them. */
 export const sweeperSchema = z.strictObject({
   /**
@@ -309,6 +360,7 @@ export const platformSchema = z.object({
   tasksInvokerServiceAccountId: serviceAccountIdSchema,
   tiers: tierLimitsSchema,
   agent: agentLimitsSchema,
+  budget: budgetSchema,
   sweeper: sweeperSchema,
   collections: z.array(collectionSchema).min(1),
   indexes: z.array(indexSchema),

@@ -1,6 +1,8 @@
 // Cross-reference checks the per-field schema cannot express: names unique, every queue
 // drained by exactly one worker, every enqueue target declared, indexes on known collections.
+
 import { capacityIssues } from "./capacity.ts";
+import { PRICE_UNIT_OF_KIND } from "./pricing.ts";
 import {
   type DeepReadonly,
   type ModelChoices,
@@ -117,6 +119,15 @@ export function crossReferenceIssues(platform: PlatformDefinition): string[] {
   for (const id of duplicates(platform.models.map((m) => m.id))) {
     issues.push(`models: id "${id}" is declared twice`);
   }
+  platform.models.forEach((model, i) => {
+    if (model.price.unit !== PRICE_UNIT_OF_KIND[model.kind]) {
+      issues.push(`models[${i}].price.unit: a ${model.kind} model is priced per ${PRICE_UNIT_OF_KIND[model.kind]}`);
+    }
+  });
+  (["free", "pro"] as const).forEach((tier) => {
+    if (platform.tiers[tier].perMinute === undefined)
+      issues.push(`tiers.${tier}.perMinute: the definition sets every tier's burst limit`);
+  });
   issues.push(...modelChoiceIssues(platform.models, platform.defaultModels, "defaultModels"));
   issues.push(...modelQuotaIssues(platform, platform.defaultModels));
   issues.push(...indexExemptionIssues(platform));

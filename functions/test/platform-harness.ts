@@ -49,6 +49,8 @@ export interface PlatformHarnessOptions {
   queues?: QueueDefinition[];
   vertex?: VertexServerOptions;
   tierLimits?: TierLimits;
+  /** The stack's global daily budget in USD (`DAILY_BUDGET_USD`); default unlimited. */
+  dailyBudgetUsd?: number;
   webOrigins?: string[];
   signedUrlTtlSeconds?: number;
   /** Adjusts a function's services before its function is built (e.g. a shorter model deadline). */
@@ -163,6 +165,7 @@ export async function startPlatformHarness(options: PlatformHarnessOptions): Pro
       models: platform.defaultModels,
       mediaBucket: BUCKET,
       tierLimits: options.tierLimits ?? platform.tiers,
+      ...(options.dailyBudgetUsd !== undefined ? { dailyBudgetUsd: options.dailyBudgetUsd } : {}),
       webOrigins: options.webOrigins ?? [],
       tasksInvokerEmail: `tasks-invoker@${fs.projectId}.iam.gserviceaccount.com`,
       signedUrlTtlSeconds: options.signedUrlTtlSeconds ?? 900,

@@ -22,6 +22,7 @@ const SEED: Record<string, Record<string, unknown>> = {
   [`usage/ada_${DAY}`]: { uid: "ada", day: DAY, image: 2 },
   [`usage/bob_${DAY}`]: { uid: "bob", day: DAY, image: 7 },
   "idempotencyKeys/ada_key-00000001": { uid: "ada", jobId: "job-ada-1" },
+  [`budgetShards/${DAY}_0`]: { day: DAY, shard: 0, reservedMicroUsd: 156_000 },
 };
 
 type Who = "ada" | "bob" | "anonymous";
@@ -81,6 +82,7 @@ describe("reading documents from a client", () => {
     { who: "ada", path: "settings/anything", allowed: false },
     { who: "ada", path: "controls/generation", allowed: false },
     { who: "anonymous", path: "controls/generation", allowed: false },
+    { who: "ada", path: `budgetShards/${DAY}_0`, allowed: false },
   ];
 
   it.each(cases)("$who reading $path is allowed: $allowed", async ({ who, path, allowed }) => {
@@ -152,6 +154,11 @@ describe("writing documents from a client", () => {
     { who: "anonymous", name: "create a user document", run: (db) => db.doc("users/anon").set({ tier: "pro" }) },
     { who: "anonymous", name: "create a job", run: (db) => db.doc("jobs/anon-job").set({ uid: "anon" }) },
     { who: "anonymous", name: "edit usage", run: (db) => db.doc(`usage/ada_${DAY}`).update({ image: 0 }) },
+    {
+      who: "ada",
+      name: "free budget on a shard",
+      run: (db) => db.doc(`budgetShards/${DAY}_0`).update({ reservedMicroUsd: 0 }),
+    },
     { who: "ada", name: "write an unlisted collection", run: (db) => db.doc("settings/x").set({ a: 1 }) },
   ];
 

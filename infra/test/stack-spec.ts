@@ -394,7 +394,10 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
         const parsed = loadRuntimeConfig(fn.name as FunctionName, env(fn.name));
         const spends = spendsOnGeneration(fn);
         expect(parsed.appCheckMode, fn.name).toBe(spends ? (s.config["genai-platform:appCheck"] ?? "off") : undefined);
-        expect(parsed.dailyBudgetUsd, fn.name).toBe(spends ? number("dailyBudgetUsd") : undefined);
+        const budget = number("dailyBudgetUsd");
+        expect(parsed.dailyBudgetMicroUsd, fn.name).toBe(
+          spends && budget !== undefined ? Math.round(budget * 1_000_000) : undefined,
+        );
         expect(parsed.signInProviders, fn.name).toEqual(spends && providers ? JSON.parse(providers) : undefined);
         expect(parsed.requireEmailVerified, fn.name).toBe(
           spends && s.config["genai-platform:requireEmailVerified"] === "true",

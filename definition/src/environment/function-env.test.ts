@@ -35,6 +35,15 @@ const context: FunctionEnvContext<string> = {
 };
 
 describe("functionEnvironment", () => {
+  it("hands the daily budget to the public functions, which read it back exactly", () => {
+    const fn = platform.functions.find((f) => f.name === "generateVideo");
+    if (!fn) throw new Error("generateVideo is not in the definition");
+    const env = functionEnvironment(fn, { ...context, dailyBudgetUsd: 125.5 });
+    expect(env.DAILY_BUDGET_USD).toBe("125.500000");
+    expect(loadRuntimeConfig("generateVideo", env).dailyBudgetMicroUsd).toBe(125_500_000);
+    expect(functionEnvironment(fn, context).DAILY_BUDGET_USD).toBeUndefined();
+  });
+
   it.each(platform.functions.map((f) => [f.name, f]))(
     "gives %s an environment its own config parser accepts",
     (name, fn) => {
@@ -85,14 +94,14 @@ describe("functionEnvironment", () => {
         REQUIRE_EMAIL_VERIFIED: "true",
         APP_CHECK_MODE: "enforce",
         APP_CHECK_CONSUME: "true",
-        DAILY_BUDGET_USD: "12.5",
+        DAILY_BUDGET_USD: "12.500000",
       });
       expect(loadRuntimeConfig(fn.name as FunctionName, env)).toMatchObject({
         signInProviders: ["password", "google.com"],
         requireEmailVerified: true,
         appCheckMode: "enforce",
         appCheckConsume: true,
-        dailyBudgetUsd: 12.5,
+        dailyBudgetMicroUsd: 12_500_000,
       });
     }
   });
@@ -101,7 +110,7 @@ describe("functionEnvironment", () => {
     const config = loadRuntimeConfig("generateImage", functionEnvironment(platform.functions[0]!, context));
     expect(config.appCheckMode).toBe("off");
     expect(config.appCheckConsume).toBe(false);
-    expect(config.dailyBudgetUsd).toBeUndefined();
+    expect(config.dailyBudgetMicroUsd).toBeUndefined();
   });
 
   it("keeps values only known later as they are, for the deployer to resolve", () => {

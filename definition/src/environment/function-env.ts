@@ -19,6 +19,8 @@ export interface FunctionEnvContext<V> {
   mediaBucket: string | V;
   /** Effective tier limits: the stack's override, else the definition's. */
   tierLimits: TierLimits;
+  /** The global daily budget in USD, reserved at admission; absent: unlimited. */
+  dailyBudgetUsd?: number;
   /** Origins allowed by CORS on public functions. */
   webOrigins: readonly string[];
   /** Sign-in providers that may generate; absent: any. */
@@ -29,8 +31,6 @@ export interface FunctionEnvContext<V> {
   appCheck?: { mode: AppCheckMode; consume?: boolean };
   /** The project's number (App Check tokens' issuer and audience); required unless App Check is off. */
   projectNumber?: string | V;
-  /** Platform-wide daily spend cap in USD; absent: unlimited. */
-  dailyBudgetUsd?: number;
   /** Identity Cloud Tasks signs worker calls with. */
   tasksInvokerEmail: string | V;
   signedUrlTtlSeconds: number;
@@ -93,7 +93,7 @@ export function functionEnvironment<V>(fn: FunctionDefinition, ctx: FunctionEnvC
       if (ctx.appCheck.consume) env.APP_CHECK_CONSUME = "true";
       env.PROJECT_NUMBER = ctx.projectNumber;
     }
-    if (ctx.dailyBudgetUsd !== undefined) env.DAILY_BUDGET_USD = String(ctx.dailyBudgetUsd);
+    if (ctx.dailyBudgetUsd !== undefined) env.DAILY_BUDGET_USD = ctx.dailyBudgetUsd.toFixed(6);
   }
   if (fn.access.enqueues.length > 0) {
     env.TASKS_INVOKER_EMAIL = ctx.tasksInvokerEmail;

@@ -40,13 +40,22 @@ describe("runtime config", () => {
     ["VERTEX_MODELS", { VERTEX_MODELS: JSON.stringify({ image: { id: "x", location: "Mars" } }) }],
     ["APP_CHECK_MODE", { APP_CHECK_MODE: "strict" }],
     ["APP_CHECK_CONSUME", { APP_CHECK_CONSUME: "yes" }],
-    ["DAILY_BUDGET_USD", { DAILY_BUDGET_USD: "0" }],
     ["DAILY_BUDGET_USD", { DAILY_BUDGET_USD: "-5" }],
+    ["DAILY_BUDGET_USD", { DAILY_BUDGET_USD: "0" }],
     ["DAILY_BUDGET_USD", { DAILY_BUDGET_USD: "$25" }],
+    ["DAILY_BUDGET_USD", { DAILY_BUDGET_USD: "12.5 USD" }],
+    ["DAILY_BUDGET_USD", { DAILY_BUDGET_USD: "0.0000001" }],
   ])("names %s when it is missing or bad", (variable, override) => {
     const env = { ...generateImageEnv, ...override };
     expect(() => loadRuntimeConfig("generateImage", env)).toThrowError(ConfigError);
     expect(() => loadRuntimeConfig("generateImage", env)).toThrowError(new RegExp(`^${variable}: `));
+  });
+
+  it("reads the daily budget in micro-USD, and none when DAILY_BUDGET_USD is unset", () => {
+    expect(
+      loadRuntimeConfig("generateImage", { ...generateImageEnv, DAILY_BUDGET_USD: "12.50" }).dailyBudgetMicroUsd,
+    ).toBe(12_500_000);
+    expect(loadRuntimeConfig("generateImage", generateImageEnv).dailyBudgetMicroUsd).toBeUndefined();
   });
 
   it("accepts local stand-in endpoints only on the local platform", () => {
@@ -97,7 +106,7 @@ describe("runtime config", () => {
     expect(loadRuntimeConfig("generateImage", env)).toMatchObject({
       appCheckMode: "monitor",
       appCheckConsume: true,
-      dailyBudgetUsd: 40.25,
+      dailyBudgetMicroUsd: 40_250_000,
     });
   });
 

@@ -6,6 +6,7 @@ import {
   type FunctionName,
   getFunction,
   type ModelChoices,
+  microUsd,
   modelChoicesSchema,
   type QueueName,
   queueEnvKeys,
@@ -42,6 +43,11 @@ export interface RuntimeConfig {
   models?: ModelChoices;
   mediaBucket?: string;
   tierLimits?: TierLimits;
+  /**
+   * The stack's global daily budget (`DAILY_BUDGET_USD`) in micro-USD, reserved at admission;
+   * undefined: unlimited. Spending functions only.
+   */
+  dailyBudgetMicroUsd?: number;
   /** Origins allowed by CORS on public functions. */
   webOrigins: string[];
   /** Sign-in providers that may generate (stack config `signInProviders`); undefined: any. */
@@ -57,8 +63,6 @@ export interface RuntimeConfig {
   appCheckConsume?: boolean;
   /** The project's number: App Check tokens name it as issuer and audience. Required unless App Check is off. */
   projectNumber?: string;
-  /** The platform-wide daily spend cap in USD (stack config `dailyBudgetUsd`); undefined: unlimited. */
-  dailyBudgetUsd?: number;
   /** Identity Cloud Tasks signs worker calls with; only for functions that enqueue. */
   tasksInvokerEmail?: string;
   queues: Partial<Record<QueueName, QueueTarget>>;
@@ -120,12 +124,14 @@ const providerList = z
   )
   .pipe(z.array(z.string().regex(/^[a-z0-9.]+$/, "is a list of sign-in provider ids")).min(1, "is empty"));
 
-/** A positive decimal amount of US dollars, e.g. `25` or `12.50`. */
+/** `250` or `12.50`: US dollars, at most 6 decimals (the budget is counted in micro-USD), above 0. */
 const usdAmount = z
   .string()
-  .regex(/^\d+(\.\d+)?$/, "is a decimal amount of US dollars")
-  .transform(Number)
-  .pipe(z.number().positive("must be more than 0"));
+  .trim()
+  .regex(/^\d+(\.\d{1,6})?$/, "is a USD amount such as 250 or 12.50")
+  .transform((text) => microUsd(Number(text)))
+  .refine((micro) => micro > 0, "must be above 0")
+  .refine((micro) => Number.isSafeInteger(micro), "is too large");
 
 /**
  * Endpoints that spend: public functions that admit jobs (the agent's tools admit them too). They
@@ -227,6 +233,7 @@ export function loadRuntimeConfig(
     models: values.VERTEX_MODELS as ModelChoices | undefined,
     mediaBucket: values.MEDIA_BUCKET as string | undefined,
     tierLimits: values.TIER_LIMITS as TierLimits | undefined,
+    ...(values.DAILY_BUDGET_USD !== undefined ? { dailyBudgetMicroUsd: values.DAILY_BUDGET_USD as number } : {}),
     webOrigins: (values.WEB_ORIGINS as string[] | undefined) ?? [],
     ...(values.SIGN_IN_PROVIDERS ? { signInProviders: values.SIGN_IN_PROVIDERS as string[] } : {}),
     requireEmailVerified: values.REQUIRE_EMAIL_VERIFIED === "true",
@@ -234,7 +241,6 @@ export function loadRuntimeConfig(
       ? {
           appCheckMode: values.APP_CHECK_MODE as AppCheckMode,
           appCheckConsume: values.APP_CHECK_CONSUME === "true",
-          ...(values.DAILY_BUDGET_USD === undefined ? {} : { dailyBudgetUsd: values.DAILY_BUDGET_USD as number }),
         }
       : {}),
     ...(values.PROJECT_NUMBER ? { projectNumber: values.PROJECT_NUMBER as string } : {}),

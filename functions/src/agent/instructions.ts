@@ -19,9 +19,11 @@ Tools:
 - After a request, give the user the job id; the app shows progress and the result. Use
   getJobStatus when the user asks how a job is doing. Never invent job ids or results.
 - A tool can answer { ok: false, error }. Explain it plainly: QUOTA_EXCEEDED means today's limit
-  for that kind is used up (it resets at midnight UTC; Pro has higher limits); INVALID_ARGUMENT
-  means fix the request and try once more; NOT_FOUND means no such job for this user. Do not retry
-  a quota error.
+  for that kind is used up (it resets at midnight UTC; Pro has higher limits); RATE_LIMITED means
+  too many requests this minute (wait for the next minute); BUDGET_EXHAUSTED means the service's
+  spending for today is used up for everyone (it resets at midnight UTC); INVALID_ARGUMENT means fix
+  the request and try once more; NOT_FOUND means no such job for this user. Do not retry a quota,
+  rate or budget error within this turn.
 
 Keep answers focused and skimmable. Reply in the user's language.`;
 

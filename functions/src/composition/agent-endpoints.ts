@@ -39,7 +39,14 @@ export function creativeDirectorAgentFunction(
     origins: () => s.config.webOrigins,
     ...creativeDirectorEndpoint({
       identity: s.identity,
-      quota: () => ({ admissions: s.admissions(), events: s.events, clock: s.clock, limits: s.limits }),
+      quota: () => ({
+        admissions: s.admissions(),
+        events: s.events,
+        clock: s.clock,
+        limits: s.limits,
+        model: s.config.models?.agent.id ?? MODELS.agent,
+        ...(s.budget ? { budget: s.budget } : {}),
+      }),
       director,
       access: s.access,
     }),

@@ -134,6 +134,10 @@ export function createServices(config: RuntimeConfig) {
   });
 
   const limits = config.tierLimits ?? platform.tiers;
+  const budget =
+    config.dailyBudgetMicroUsd !== undefined
+      ? { dailyMicroUsd: config.dailyBudgetMicroUsd, shards: platform.budget.shards }
+      : undefined;
   const admission = lazy(
     (): AdmissionDeps => ({
       admissions: admissions(),
@@ -143,6 +147,7 @@ export function createServices(config: RuntimeConfig) {
       clock,
       ids,
       limits,
+      ...(budget ? { budget } : {}),
       models: config.models ? { image: config.models.image.id, video: config.models.video.id } : MODELS,
     }),
   );
@@ -164,6 +169,7 @@ export function createServices(config: RuntimeConfig) {
     blobs,
     admission,
     limits,
+    budget,
   };
 }
 

@@ -14,7 +14,11 @@ import { randomIds } from "../adapters/system/system.ts";
 import { type AdmissionDeps, admitJob } from "./admission.ts";
 import type { AppError } from "./errors.ts";
 
-const LIMITS: TierLimits = { free: { image: 20, video: 1, agent: 2 }, pro: { image: 50, video: 5, agent: 20 } };
+// Burst limits out of the way: this file is about the daily quota (admission-budget.test.ts tests the burst).
+const LIMITS: TierLimits = {
+  free: { image: 20, video: 1, agent: 2, perMinute: 600 },
+  pro: { image: 50, video: 5, agent: 20, perMinute: 600 },
+};
 const NOW = new Date("2026-11-25T10:00:00Z");
 const IMAGE = {
   kind: "image" as const,

@@ -3,7 +3,8 @@
 // then the job's task is enqueued. Nothing is charged for work that can never run.
 
 import type { ImageRequest, JobKind, VideoRequest } from "@genai-platform/client/api";
-import { MODELS, type TierLimits } from "@genai-platform/definition";
+import type { TierName, UsageKind } from "@genai-platform/definition";
+import { MODELS, perMinuteLimit, type TierLimits } from "@genai-platform/definition";
 import pRetry from "p-retry";
 import type {
   AdmissionDecision,
@@ -14,9 +15,11 @@ import type {
   JobStore,
   TaskQueue,
 } from "../ports/index.ts";
-import { secondsUntilReset, utcDay } from "./calendar.ts";
+import type { DailyBudget } from "./budget.ts";
+import { secondsUntilNextMinute, secondsUntilReset, utcDay, utcMinute } from "./calendar.ts";
 import { AppError } from "./errors.ts";
 import type { Job } from "./job.ts";
+import { jobCostMicroUsd } from "./job-cost.ts";
 import { firstStep, JOB_QUEUE, JOB_TTL_DAYS } from "./job-routing.ts";
 
 export interface AdmissionDeps {
@@ -27,6 +30,8 @@ export interface AdmissionDeps {
   clock: Clock;
   ids: IdGenerator;
   limits: TierLimits;
+  /** The stack's global daily budget; absent: unlimited. */
+  budget?: DailyBudget;
   /** Model id per job kind the stack runs, recorded on each job; default the definition's. */
   models?: Readonly<Record<JobKind, string>>;
   /** How long a committed job's enqueue is retried before it is failed and refunded; default ENQUEUE_RETRY_MS. */
@@ -58,15 +63,27 @@ export interface Admission {
   replayed: boolean;
 }
 
-/** Admits a generation job or throws AppError (QUOTA_EXCEEDED, CONFLICT, BUSY, UNAVAILABLE). */
+/**
+ * Admits a generation job or throws AppError (QUOTA_EXCEEDED, RATE_LIMITED, BUDGET_EXHAUSTED,
+ * CONFLICT, BUSY, UNAVAILABLE).
+ */
 export async function admitJob(deps: AdmissionDeps, input: AdmitJobInput): Promise<Admission> {
   const now = deps.clock.now();
   const day = utcDay(now);
   const { kind } = input.job;
-  const fresh = newJob(deps.ids.newId(), input, now, day, (deps.models ?? MODELS)[kind]);
+  const model = (deps.models ?? MODELS)[kind];
+  const fresh = newJob(deps.ids.newId(), input, now, day, model);
 
   const decision = await deps.admissions.admit(
-    { uid: input.uid, kind, day, ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}) },
+    {
+      uid: input.uid,
+      kind,
+      day,
+      minute: utcMinute(now),
+      costMicroUsd: jobCostMicroUsd(input.job, model),
+      ...(deps.budget ? { budget: deps.budget } : {}),
+      ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+    },
     (state): AdmissionDecision => {
       if (state.existingJob) {
         return sameRequest(state.existingJob, input.job)
@@ -78,32 +95,25 @@ export async function admitJob(deps: AdmissionDeps, input: AdmitJobInput): Promi
               }),
             };
       }
-      const limit = deps.limits[state.tier][kind];
-      if (state.used >= limit) {
-        return {
-          type: "reject",
-          error: new AppError("QUOTA_EXCEEDED", `daily ${kind} limit of ${limit} reached for the ${state.tier} tier`, {
-            retryAfterSeconds: secondsUntilReset(now),
-          }),
-        };
-      }
-      return { type: "create", job: { ...fresh, tier: state.tier } };
+      const refusal = quotaRefusal(deps.limits, state, kind, now);
+      return refusal ? { type: "reject", error: refusal } : { type: "create", job: { ...fresh, tier: state.tier } };
     },
   );
 
-  if (decision.type === "reject") {
+  if (decision.type === "reject" || decision.type === "over-budget") {
+    const error = decision.type === "reject" ? decision.error : budgetExhausted(now);
     deps.events.generation(
       {
         event: "rejected",
         uid: input.uid,
         kind,
         status: "rejected",
-        errorCode: codeOf(decision.error),
+        errorCode: codeOf(error),
         ...traced(input),
       },
       "WARNING",
     );
-    throw decision.error;
+    throw error;
   }
   if (decision.type === "charge") throw new Error("admitJob: a job admission never decides `charge`");
 
@@ -125,6 +135,43 @@ export async function admitJob(deps: AdmissionDeps, input: AdmitJobInput): Promi
   // commit and its enqueue, the retry is what gets the job running. The task name dedups the rest.
   if (job.status === "queued") await enqueueOrRefund(deps, job);
   return { job, replayed };
+}
+
+/**
+ * The user's own limits, checked in the admission's transaction: the day's quota of the kind first
+ * (it says when to come back: tomorrow), then the tier's admissions per minute across kinds.
+ */
+export function quotaRefusal(
+  limits: TierLimits,
+  state: { tier: TierName; used: number; admittedThisMinute: number },
+  kind: UsageKind,
+  now: Date,
+): AppError | undefined {
+  const limit = limits[state.tier][kind];
+  if (state.used >= limit) {
+    return new AppError("QUOTA_EXCEEDED", `daily ${kind} limit of ${limit} reached for the ${state.tier} tier`, {
+      retryAfterSeconds: secondsUntilReset(now),
+    });
+  }
+  const perMinute = perMinuteLimit(limits, state.tier);
+  if (state.admittedThisMinute >= perMinute) {
+    return new AppError(
+      "RATE_LIMITED",
+      `at most ${perMinute} requests a minute for the ${state.tier} tier; retry when the next minute begins`,
+      { retryAfterSeconds: secondsUntilNextMinute(now) },
+    );
+  }
+  return undefined;
+}
+
+/**
+ * The day's global budget cannot hold the estimate. Refunds may free some before midnight, but
+ * nothing says when, so the client is told the one time the budget surely returns: the next UTC day.
+ */
+export function budgetExhausted(now: Date): AppError {
+  return new AppError("BUDGET_EXHAUSTED", "today's generation budget is spent; nothing was charged", {
+    retryAfterSeconds: secondsUntilReset(now),
+  });
 }
 
 async function enqueueOrRefund(deps: AdmissionDeps, job: Job): Promise<void> {

@@ -14,3 +14,13 @@ export function nextUtcMidnight(at: Date): Date {
 export function secondsUntilReset(at: Date): number {
   return Math.max(1, Math.ceil((nextUtcMidnight(at).getTime() - at.getTime()) / 1000));
 }
+
+/** `YYYY-MM-DDTHH:MM` of `at` in UTC: the window a burst limit counts admissions in. */
+export function utcMinute(at: Date): string {
+  return at.toISOString().slice(0, 16);
+}
+
+/** Whole seconds from `at` until the next UTC minute begins (at least 1), for Retry-After. */
+export function secondsUntilNextMinute(at: Date): number {
+  return Math.max(1, Math.ceil((60_000 - (at.getTime() % 60_000)) / 1000));
+}

@@ -33,9 +33,13 @@ export const ERROR_STATUS = {
   /** The model refused the content (safety filters): not retryable as is. */
   MODEL_SAFETY_BLOCKED: 422,
   QUOTA_EXCEEDED: 429,
+  /** The tier's admissions per minute are spent: retry when the next minute begins. */
+  RATE_LIMITED: 429,
   BUSY: 503,
   /** An operator paused this kind of generation (`controls/generation`): retry later. */
   GENERATION_PAUSED: 503,
+  /** The stack's global daily budget cannot hold the request's estimated cost: nothing was charged. */
+  BUDGET_EXHAUSTED: 503,
   UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const;

@@ -1,6 +1,7 @@
 // A generation job as the domain sees it; the Firestore adapter maps it to `jobs/{id}` documents.
 import type { ImageRequest, JobKind, JobStatus, VideoRequest } from "@genai-platform/client/api";
 import type { TierName } from "@genai-platform/definition";
+import type { BudgetPiece } from "./budget.ts";
 
 export interface JobOutput {
   /** Object path in the media bucket, e.g. `users/{uid}/images/{jobId}.png`. */
@@ -49,7 +50,11 @@ export interface Job {
   sweeps?: number;
   /** When the sweeper last re-enqueued the job: its deadline counts again from here. */
   sweptAt?: Date;
-  /** True once the quota unit went back; never refunded twice. */
+  /** Estimated cost charged to the user's day at admission, micro-USD; absent on jobs admitted before costs. */
+  costMicroUsd?: number;
+  /** Where the cost is reserved in the day's global budget; absent when the stack has no budget. */
+  budgetPieces?: BudgetPiece[];
+  /** True once the quota unit (with its cost and budget pieces) went back; never refunded twice. */
   refunded: boolean;
   idempotencyKey?: string;
   trace?: string;

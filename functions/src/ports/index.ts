@@ -2,6 +2,7 @@
 // and with the same SDKs against local servers in tests; the domain imports no SDK.
 import type { ImageRequest, VideoRequest } from "@genai-platform/client/api";
 import type { QueueName, TierName, UsageKind } from "@genai-platform/definition";
+import type { BudgetPiece, DailyBudget } from "../domain/budget.ts";
 import type { Job, JobFailure, JobLease, JobOutput } from "../domain/job.ts";
 
 // ---- identity -------------------------------------------------------------------------------
@@ -48,35 +49,59 @@ export interface AdmissionState {
   tier: TierName;
   /** Units of `kind` already charged to the user on `day`. */
   used: number;
+  /** The user's admissions (any kind) already counted in the input's `minute`. */
+  admittedThisMinute: number;
   /** The job an earlier request with the same idempotency key created, if any. */
   existingJob?: Job;
 }
 
-/** What the domain decided inside the transaction; the store writes exactly this. */
+/**
+ * What the domain decided inside the transaction; the store writes exactly this. The store alone
+ * answers `over-budget` (the day's budget cannot hold the cost; nothing written), and returns a
+ * `create`/`charge` with the budget pieces it reserved.
+ */
 export type AdmissionDecision =
   | { type: "create"; job: Job }
-  | { type: "charge" }
+  | { type: "charge"; budgetPieces?: BudgetPiece[] }
   | { type: "existing"; job: Job }
-  | { type: "reject"; error: Error };
+  | { type: "reject"; error: Error }
+  | { type: "over-budget" };
 
 export interface AdmissionInput {
   uid: string;
   kind: UsageKind;
   /** UTC day `YYYY-MM-DD`. */
   day: string;
+  /** UTC minute `YYYY-MM-DDTHH:MM` the burst counter counts this admission in. */
+  minute: string;
+  /** Estimated cost in micro-USD, added to the user's day and reserved against `budget`. */
+  costMicroUsd: number;
+  /** The global daily budget to reserve the cost against; absent: unlimited. */
+  budget?: DailyBudget;
   idempotencyKey?: string;
+}
+
+/** What a refund returns: one unit of `kind` on `day`, its cost, and the budget pieces it held. */
+export interface ChargeRefund {
+  uid: string;
+  kind: UsageKind;
+  day: string;
+  costMicroUsd?: number;
+  budgetPieces?: readonly BudgetPiece[];
 }
 
 export interface AdmissionStore {
   /**
-   * ONE transaction: read the user's tier, the day's usage for the kind and the idempotency record;
-   * call `decide`; on `create` increment usage, write the job and the idempotency record; on
-   * `charge` only increment usage; on `existing`/`reject` write nothing. Contention that outlasts
+   * ONE transaction: read the user's tier, the day's usage for the kind, the minute's burst count
+   * and the idempotency record; call `decide`; on `create`/`charge` reserve the cost on the budget's
+   * shards (or answer `over-budget` and write nothing), increment usage, cost and the burst count,
+   * and on `create` also write the job (with its budget pieces) and the idempotency record; on
+   * `existing`/`reject` write nothing. Contention that outlasts
    * the SDK's and the store's bounded retries surfaces as AppError BUSY (retryable), never as a raw error.
    */
   admit(input: AdmissionInput, decide: (state: AdmissionState) => AdmissionDecision): Promise<AdmissionDecision>;
-  /** Returns one unit of `kind` charged to `uid` on `day` by a `charge` decision (an atomic decrement). */
-  refundCharge(input: { uid: string; kind: AdmissionInput["kind"]; day: string }): Promise<void>;
+  /** Returns what a `charge` decision took: the unit, its cost and its budget pieces, in one atomic batch. */
+  refundCharge(input: ChargeRefund): Promise<void>;
 }
 
 /** A change to a job computed inside a transaction. `refund: true` returns its usage unit atomically. */
@@ -118,8 +143,8 @@ export interface UnfinishedJobs {
 }
 
 export interface UsageReader {
-  /** Tier and units used per kind on `day`. */
-  read(uid: string, day: string): Promise<{ tier: TierName; used: Record<UsageKind, number> }>;
+  /** Tier, units used per kind and the estimated cost charged (micro-USD) on `day`. */
+  read(uid: string, day: string): Promise<{ tier: TierName; used: Record<UsageKind, number>; costMicroUsd: number }>;
 }
 
 /** A suspension an operator set on `users/{uid}`. */

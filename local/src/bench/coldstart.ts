@@ -37,7 +37,7 @@ export async function runColdStart(options: { runs: number; log?: (line: string)
   const log = options.log ?? (() => {});
   const bundles = await bundleAll(platform.functions, DEFAULT_BUNDLE_ROOT);
   // Room for every probe's admission: each run of generateImage/generateVideo creates a real job.
-  const roomy = { image: 1000, video: 1000, agent: 1000 };
+  const roomy = { image: 1000, video: 1000, agent: 1000, perMinute: 600 };
   const local = await startLocalPlatform({ tierLimits: { free: roomy, pro: roomy } });
   const dir = await mkdtemp(join(tmpdir(), "coldstart-"));
   try {

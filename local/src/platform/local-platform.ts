@@ -102,6 +102,8 @@ export interface LocalPlatformOptions {
   /** Folder the local media store mirrors objects into; default memory only. */
   mediaDir?: string;
   tierLimits?: TierLimits;
+  /** The global daily budget in USD the functions reserve against (`DAILY_BUDGET_USD`); default unlimited. */
+  dailyBudgetUsd?: number;
   /** Origins the functions and the media bucket answer CORS for; default the Vite dev server's. */
   webOrigins?: string[];
   /** Where function and emulator log lines go; default dropped. */
@@ -265,6 +267,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
           region,
           mediaBucket,
           tierLimits,
+          ...(options.dailyBudgetUsd !== undefined ? { dailyBudgetUsd: options.dailyBudgetUsd } : {}),
           webOrigins,
           signedUrlTtlSeconds,
           workerUrls,
@@ -383,6 +386,8 @@ export interface LocalParts {
   region: string;
   mediaBucket: string;
   tierLimits: TierLimits;
+  /** Default unlimited. */
+  dailyBudgetUsd?: number;
   webOrigins: readonly string[];
   workerUrls: Readonly<Record<string, string>>;
   tasksEndpoint: string;
@@ -414,6 +419,7 @@ export function localFunctionEnvironment(fn: FunctionDefinition, parts: LocalPar
       models: platform.defaultModels,
       mediaBucket: parts.mediaBucket,
       tierLimits: parts.tierLimits,
+      ...(parts.dailyBudgetUsd !== undefined ? { dailyBudgetUsd: parts.dailyBudgetUsd } : {}),
       webOrigins: parts.webOrigins,
       tasksInvokerEmail: LOCAL_INVOKER,
       signedUrlTtlSeconds: parts.signedUrlTtlSeconds ?? 900,

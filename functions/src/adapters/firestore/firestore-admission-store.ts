@@ -1,19 +1,33 @@
-// AdmissionStore on Firestore: the tier, the day's usage and the idempotency record are read and
-// written in ONE transaction, so concurrent requests can never overshoot a limit. One user's
+// AdmissionStore on Firestore: the tier, the day's usage (with the minute's burst count), the
+// idempotency record and the global budget's shards are read and written in ONE transaction, so
+// concurrent requests can never overshoot a limit or the budget. One user's
 // parallel requests are queued behind each other in this process, and contention with other
 // processes is retried with jitter for a bounded time, so a flood resolves in seconds: exactly the
 // quota admitted, the rest QUOTA_EXCEEDED, instead of transactions aborting each other into BUSY.
 
 import { type TierName, tierNameSchema } from "@genai-platform/definition";
-import { FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
+import {
+  type DocumentSnapshot,
+  FieldValue,
+  type Firestore,
+  Timestamp,
+  type Transaction,
+} from "firebase-admin/firestore";
 import pRetry from "p-retry";
+import { type BudgetPiece, type DailyBudget, shardCaps, shardOrder, takeFromShards } from "../../domain/budget.ts";
 import { AppError } from "../../domain/errors.ts";
 import type { Job } from "../../domain/job.ts";
-import type { AdmissionDecision, AdmissionInput, AdmissionState, AdmissionStore } from "../../ports/index.ts";
+import type {
+  AdmissionDecision,
+  AdmissionInput,
+  AdmissionState,
+  AdmissionStore,
+  ChargeRefund,
+} from "../../ports/index.ts";
 import { abandonIfExpired, withDeadline } from "../system/deadline.ts";
 import { isContention } from "./contention.ts";
 import { fromJobDocument, toJobDocument } from "./job-document.ts";
-import { idempotencyDoc, jobDoc, usageDoc, userDoc } from "./paths.ts";
+import { budgetShardDoc, idempotencyDoc, jobDoc, usageDoc, userDoc } from "./paths.ts";
 import { PerKeySerializer } from "./per-key-serializer.ts";
 
 /** Usage and idempotency documents outlive their day by this much before Firestore's TTL deletes them. */
@@ -33,6 +47,7 @@ export const USER_QUEUE_WAIT_MS = 15_000;
 export class FirestoreAdmissionStore implements AdmissionStore {
   private readonly db: Firestore;
   private readonly perUser = new PerKeySerializer();
+  private readonly perShard = new PerKeySerializer();
 
   constructor(db: Firestore) {
     this.db = db;
@@ -44,14 +59,20 @@ export class FirestoreAdmissionStore implements AdmissionStore {
       if (performance.now() - queuedAt > USER_QUEUE_WAIT_MS)
         throw busy(new Error("waited too long behind the user's own requests"));
       try {
-        return await pRetry(() => this.admitOnce(input, decide), {
-          retries: 20,
-          minTimeout: 25,
-          maxTimeout: 500,
-          randomize: true,
-          maxRetryTime: CONTENTION_RETRY_MS,
-          shouldRetry: ({ error }) => isContention(error),
-        });
+        return await pRetry(
+          async () =>
+            (await this.admitOnce(input, decide, false)) ??
+            (await this.admitOnce(input, decide, true)) ??
+            spillFailed(),
+          {
+            retries: 20,
+            minTimeout: 25,
+            maxTimeout: 500,
+            randomize: true,
+            maxRetryTime: CONTENTION_RETRY_MS,
+            shouldRetry: ({ error }) => isContention(error),
+          },
+        );
       } catch (error) {
         if (isContention(error)) throw busy(error);
         throw error;
@@ -59,56 +80,155 @@ export class FirestoreAdmissionStore implements AdmissionStore {
     });
   }
 
+  /**
+   * One transaction. Without `spill` it reads one random budget shard and answers undefined, having
+   * written nothing, when that shard lacks room; with `spill` it reads every shard. Spill
+   * transactions queue behind each other in this process (one lane per day): parallel
+   * transactions that read all shards and then write some only stall each other.
+   */
   private async admitOnce(
     input: AdmissionInput,
     decide: (state: AdmissionState) => AdmissionDecision,
-  ): Promise<AdmissionDecision> {
+    spill: boolean,
+  ): Promise<AdmissionDecision | undefined> {
     const user = userDoc(this.db, input.uid);
     const usage = usageDoc(this.db, input.uid, input.day);
     const idempotency = input.idempotencyKey ? idempotencyDoc(this.db, input.uid, input.idempotencyKey) : undefined;
-    return withDeadline((expired) =>
-      this.db.runTransaction(async (tx) => {
-        abandonIfExpired(expired);
-        const [userSnap, usageSnap, keySnap] = await Promise.all([
-          tx.get(user),
-          tx.get(usage),
-          idempotency ? tx.get(idempotency) : Promise.resolve(undefined),
-        ]);
-        let existingJob: Job | undefined;
-        const existingId = keySnap?.get("jobId") as string | undefined;
-        if (existingId) {
-          const jobSnap = await tx.get(jobDoc(this.db, existingId));
-          if (jobSnap.exists) existingJob = fromJobDocument(jobSnap.id, jobSnap.data() ?? {});
-        }
-        const decision = decide({
-          tier: tierOf(userSnap.get("tier")),
-          used: Number(usageSnap.get(input.kind) ?? 0),
-          ...(existingJob ? { existingJob } : {}),
-        });
-        if (decision.type === "create" || decision.type === "charge") {
+    // A random first shard per attempt spreads admissions over the shards; within this process the
+    // admissions that start on one shard queue behind each other, as one user's do, because
+    // parallel transactions on one document only abort each other.
+    const budget = input.budget;
+    const start = budget ? Math.floor(Math.random() * budget.shards) : 0;
+    const inLane = <T>(task: () => Promise<T>) =>
+      budget ? this.perShard.run(spill ? `${input.day}_spill` : `${input.day}_${start}`, task) : task();
+    return inLane(() =>
+      withDeadline((expired) =>
+        this.db.runTransaction(async (tx) => {
+          abandonIfExpired(expired);
+          const [userSnap, usageSnap, keySnap] = await Promise.all([
+            tx.get(user),
+            tx.get(usage),
+            idempotency ? tx.get(idempotency) : Promise.resolve(undefined),
+          ]);
+          let existingJob: Job | undefined;
+          const existingId = keySnap?.get("jobId") as string | undefined;
+          if (existingId) {
+            const jobSnap = await tx.get(jobDoc(this.db, existingId));
+            if (jobSnap.exists) existingJob = fromJobDocument(jobSnap.id, jobSnap.data() ?? {});
+          }
+          const burst = burstOf(usageSnap.get("burst"), input.minute);
+          const decision = decide({
+            tier: tierOf(userSnap.get("tier")),
+            used: Number(usageSnap.get(input.kind) ?? 0),
+            admittedThisMinute: burst,
+            ...(existingJob ? { existingJob } : {}),
+          });
+          if (decision.type !== "create" && decision.type !== "charge") return decision;
+
+          const budgetPieces = budget
+            ? await this.reserve(tx, input.day, budget, start, input.costMicroUsd, spill)
+            : [];
+          if (budgetPieces === "spill") return undefined;
+          if (!budgetPieces) return { type: "over-budget" } as const;
           const expireAt = Timestamp.fromMillis(Date.parse(`${input.day}T00:00:00Z`) + RETENTION_MS);
+          for (const piece of budgetPieces) {
+            tx.set(
+              budgetShardDoc(this.db, input.day, piece.shard),
+              {
+                day: input.day,
+                shard: piece.shard,
+                reservedMicroUsd: FieldValue.increment(piece.microUsd),
+                expireAt,
+              },
+              { merge: true },
+            );
+          }
+          // The burst counter is a field of the usage document the admission writes anyway: exact
+          // (read in this transaction) and no extra document write per admission.
           tx.set(
             usage,
-            { uid: input.uid, day: input.day, [input.kind]: FieldValue.increment(1), expireAt },
+            {
+              uid: input.uid,
+              day: input.day,
+              [input.kind]: FieldValue.increment(1),
+              costMicroUsd: FieldValue.increment(input.costMicroUsd),
+              burst: { minute: input.minute, count: burst + 1 },
+              expireAt,
+            },
             { merge: true },
           );
-          if (decision.type === "create") {
-            tx.create(jobDoc(this.db, decision.job.id), toJobDocument(decision.job));
-            if (idempotency) tx.set(idempotency, { uid: input.uid, jobId: decision.job.id, expireAt });
+          const reserved = input.budget ? { budgetPieces } : {};
+          if (decision.type === "charge") {
+            abandonIfExpired(expired);
+            return { type: "charge", ...reserved } as const;
           }
-        }
-        abandonIfExpired(expired);
-        return decision;
-      }),
+          const job: Job = { ...decision.job, costMicroUsd: input.costMicroUsd, ...reserved };
+          tx.create(jobDoc(this.db, job.id), toJobDocument(job));
+          if (idempotency) tx.set(idempotency, { uid: input.uid, jobId: job.id, expireAt });
+          abandonIfExpired(expired);
+          return { type: "create", job } as const;
+        }),
+      ),
     );
   }
 
-  async refundCharge(input: { uid: string; kind: AdmissionInput["kind"]; day: string }): Promise<void> {
-    // An increment is atomic without a transaction; the unit was charged, so the count stays >= 0.
-    await withDeadline(() =>
-      usageDoc(this.db, input.uid, input.day).update({ [input.kind]: FieldValue.increment(-1) }),
-    );
+  /**
+   * Takes the cost from the day's budget shards, or answers undefined when they cannot hold it.
+   * Exact across instances: every shard whose room is counted was read in this transaction, and the
+   * transaction commits only if none of them changed since, so no shard ever passes its cap and the
+   * caps sum to the budget. The others are read only when the first lacks room (near the budget's
+   * end, when contention no longer matters).
+   */
+  private async reserve(
+    tx: Transaction,
+    day: string,
+    budget: DailyBudget,
+    start: number,
+    cost: number,
+    spill: boolean,
+  ): Promise<BudgetPiece[] | undefined | "spill"> {
+    const caps = shardCaps(budget);
+    const order = shardOrder(start, budget.shards);
+    const reservedOf = (snap: DocumentSnapshot) => Number(snap.get("reservedMicroUsd") ?? 0);
+    const first = order[0] as number;
+    const reserved = new Map([[first, reservedOf(await tx.get(budgetShardDoc(this.db, day, first)))]]);
+    const fits = takeFromShards([first], reserved, caps, cost);
+    if (fits) return fits;
+    if (!spill) return "spill";
+    const rest = order.slice(1);
+    if (rest.length === 0) return undefined;
+    const snaps = await tx.getAll(...rest.map((shard) => budgetShardDoc(this.db, day, shard)));
+    rest.forEach((shard, i) => {
+      reserved.set(shard, reservedOf(snaps[i] as DocumentSnapshot));
+    });
+    return takeFromShards(order, reserved, caps, cost);
   }
+
+  async refundCharge(input: ChargeRefund): Promise<void> {
+    // One batch: the unit, its cost and its budget pieces go back together or not at all. The
+    // amounts were charged, so every counter stays >= 0.
+    const batch = this.db.batch();
+    batch.update(usageDoc(this.db, input.uid, input.day), {
+      [input.kind]: FieldValue.increment(-1),
+      ...(input.costMicroUsd ? { costMicroUsd: FieldValue.increment(-input.costMicroUsd) } : {}),
+    });
+    for (const piece of input.budgetPieces ?? []) {
+      batch.update(budgetShardDoc(this.db, input.day, piece.shard), {
+        reservedMicroUsd: FieldValue.increment(-piece.microUsd),
+      });
+    }
+    await withDeadline(() => batch.commit());
+  }
+}
+
+/** The admissions already counted in `minute`: a counter of an earlier minute counts for nothing. */
+function burstOf(value: unknown, minute: string): number {
+  const burst = value as { minute?: unknown; count?: unknown } | undefined;
+  return burst?.minute === minute ? Number(burst.count ?? 0) : 0;
+}
+
+function spillFailed(): never {
+  throw new Error("FirestoreAdmissionStore: a spill transaction must decide");
 }
 
 function busy(cause: unknown): AppError {

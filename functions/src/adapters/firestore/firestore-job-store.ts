@@ -1,5 +1,6 @@
 // JobStore on Firestore: every change is a transactional read-modify-write of `jobs/{id}`; a refund
-// decrements the charged day's usage in the same transaction and is recorded so it happens once.
+// decrements the charged day's usage and releases the job's budget pieces in the same transaction,
+// and is recorded so it happens once.
 import { FieldValue, type Firestore } from "firebase-admin/firestore";
 import { AppError } from "../../domain/errors.ts";
 import type { Job } from "../../domain/job.ts";
@@ -7,7 +8,7 @@ import type { JobStore, JobUpdate } from "../../ports/index.ts";
 import { abandonIfExpired, withDeadline } from "../system/deadline.ts";
 import { isContention } from "./contention.ts";
 import { applyUpdate, fromJobDocument, toJobDocument } from "./job-document.ts";
-import { idempotencyDoc, jobDoc, usageDoc } from "./paths.ts";
+import { budgetShardDoc, idempotencyDoc, jobDoc, usageDoc } from "./paths.ts";
 
 export class FirestoreJobStore implements JobStore {
   private readonly db: Firestore;
@@ -43,7 +44,23 @@ export class FirestoreJobStore implements JobStore {
           const next = applyUpdate(job, { ...update, refund }, now);
           tx.set(ref, toJobDocument(next));
           if (refund) {
-            tx.set(usageDoc(this.db, job.uid, job.usageDay), { [job.kind]: FieldValue.increment(-1) }, { merge: true });
+            // The unit, its cost and its budget pieces go back in the job's own transaction, under
+            // the same `refunded` guard, so each is returned exactly once.
+            tx.set(
+              usageDoc(this.db, job.uid, job.usageDay),
+              {
+                [job.kind]: FieldValue.increment(-1),
+                ...(job.costMicroUsd ? { costMicroUsd: FieldValue.increment(-job.costMicroUsd) } : {}),
+              },
+              { merge: true },
+            );
+            for (const piece of job.budgetPieces ?? []) {
+              tx.set(
+                budgetShardDoc(this.db, job.usageDay, piece.shard),
+                { reservedMicroUsd: FieldValue.increment(-piece.microUsd) },
+                { merge: true },
+              );
+            }
           }
           if (update.releaseIdempotencyKey && job.idempotencyKey) {
             tx.delete(idempotencyDoc(this.db, job.uid, job.idempotencyKey));

@@ -13,7 +13,10 @@ export class FirestoreUsageReader implements UsageReader {
     this.db = db;
   }
 
-  async read(uid: string, day: string): Promise<{ tier: TierName; used: Record<UsageKind, number> }> {
+  async read(
+    uid: string,
+    day: string,
+  ): Promise<{ tier: TierName; used: Record<UsageKind, number>; costMicroUsd: number }> {
     const [user, usage] = await withDeadline(() =>
       Promise.all([userDoc(this.db, uid).get(), usageDoc(this.db, uid, day).get()]),
     );
@@ -21,6 +24,7 @@ export class FirestoreUsageReader implements UsageReader {
     const used = Object.fromEntries(
       usageKindSchema.options.map((kind) => [kind, Math.max(0, Number(usage.get(kind) ?? 0))]),
     ) as Record<UsageKind, number>;
-    return { tier: tier.success ? tier.data : "free", used };
+    const costMicroUsd = Math.max(0, Number(usage.get("costMicroUsd") ?? 0));
+    return { tier: tier.success ? tier.data : "free", used, costMicroUsd };
   }
 }

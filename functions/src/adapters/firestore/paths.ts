@@ -26,3 +26,8 @@ export function idempotencyDoc(db: Firestore, uid: string, key: string) {
 export function generationControlsDoc(db: Firestore) {
   return db.collection("controls").doc("generation");
 }
+
+/** `budgetShards/{day}_{shard}`: one shard of the day's global budget, `{ reservedMicroUsd }`. */
+export function budgetShardDoc(db: Firestore, day: string, shard: number) {
+  return db.collection("budgetShards").doc(`${day}_${shard}`);
+}

@@ -12,6 +12,7 @@ import { type IdTokens, startIdTokens } from "../../../test/id-tokens.ts";
 import { RecordingQueue } from "../../../test/recording-queue.ts";
 import { OPEN_SIGN_IN_POLICY } from "../../domain/access-policy.ts";
 import type { AdmissionDeps } from "../../domain/admission.ts";
+import type { DailyBudget } from "../../domain/budget.ts";
 import type { BlobStore } from "../../ports/index.ts";
 import { FirebaseIdentityVerifier } from "../auth/firebase-identity-verifier.ts";
 import { FirestoreAccessControls } from "../firestore/firestore-access-controls.ts";
@@ -43,6 +44,8 @@ describe("the HTTPS endpoints", () => {
   let tokens: IdTokens;
   let queue: RecordingQueue;
   let events: ReturnType<typeof capturedEvents>;
+  /** The stack's daily budget as the admission sees it; a test that sets it unsets it. */
+  let budget: DailyBudget | undefined;
   const fnName = (base: string) => `${base}Test`;
 
   beforeAll(async () => {
@@ -58,6 +61,7 @@ describe("the HTTPS endpoints", () => {
       clock: systemClock,
       ids: randomIds,
       limits: LIMITS,
+      ...(budget ? { budget } : {}),
     });
     const origins = () => [ORIGIN];
     const access = { policy: OPEN_SIGN_IN_POLICY, controls: new FirestoreAccessControls(() => fs.db) };
@@ -558,6 +562,24 @@ describe("the HTTPS endpoints", () => {
     expect(res.body.error.code).toBe("QUOTA_EXCEEDED");
     expect(Number(res.headers["retry-after"])).toBeGreaterThan(0);
     expect(queue.tasks).toHaveLength(2);
+  });
+
+  it("answers 503 BUDGET_EXHAUSTED with Retry-After once the day's budget is spent; getUsage shows the cost", async () => {
+    budget = { dailyMicroUsd: 156_000, shards: 2 }; // one 1K Gemini 3 Pro Image
+    try {
+      const token = await tokens.token("bea");
+      const first = await call("generateImage").post("/").set("Authorization", `Bearer ${token}`).send(GOOD_IMAGE);
+      expect(first.status).toBe(202);
+      const res = await call("generateImage").post("/").set("Authorization", `Bearer ${token}`).send(GOOD_IMAGE);
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe("BUDGET_EXHAUSTED");
+      expect(Number(res.headers["retry-after"])).toBeGreaterThan(0);
+      expect(queue.tasks).toHaveLength(1);
+      const usage = await call("getUsage").get("/").set("Authorization", `Bearer ${token}`);
+      expect(usage.body).toMatchObject({ kinds: { image: { used: 1 } }, costUsd: 0.156 });
+    } finally {
+      budget = undefined;
+    }
   });
 
   it("answers 503 with Retry-After and refunds when the queue is down", async () => {

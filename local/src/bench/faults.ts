@@ -16,6 +16,8 @@ export interface FaultRow extends Omit<AuditSummary, "perJob"> {
   scenario: string;
   /** Admissions answered 202 (a job whose enqueue never succeeded is answered 503 and failed). */
   answered202: number;
+  /** Deliveries the image queue made during the scenario (retries and duplicates included). */
+  deliveries: number;
   settled: boolean;
   settleSeconds: number;
   notes: string[];
@@ -78,6 +80,8 @@ async function runScenario(
   const notes: string[] = [];
   let answers: number[] = [];
   const start = Date.now();
+  const dispatched = () => local.tasks.stats()["image-jobs"]?.dispatched ?? 0;
+  const dispatchedBefore = dispatched();
   const ctx: ScenarioContext = {
     local,
     vertex,
@@ -110,11 +114,16 @@ async function runScenario(
   try {
     await scenario.run(ctx);
     const { settled, settleMs } = await waitUntilSettled(db, users, { timeoutMs: settleTimeoutMs, since: start });
+    // Deliveries still under way (a duplicate waiting out a contended transaction, a retry after a
+    // 409) may yet call the model: the audit waits for the queues to drain, or gives up after the
+    // settle timeout, so a late call is counted in this row and not in the next.
+    await Promise.race([local.tasks.idle(), new Promise((r) => setTimeout(r, settleTimeoutMs).unref())]);
     const { perJob: _perJob, ...audit } = await auditJobs(db, users, vertex.calls.calls());
     const row: FaultRow = {
       scenario: scenario.name,
       answered202: answers.filter((s) => s === 202).length,
       ...audit,
+      deliveries: dispatched() - dispatchedBefore,
       settled,
       settleSeconds: round(settleMs / 1000, 1),
       notes,
@@ -170,6 +179,7 @@ export function renderFaultMatrix(rows: readonly FaultRow[]): string {
       "succeeded",
       "failed+refunded",
       "stranded",
+      "deliveries",
       "model calls",
       "double calls",
       "double charges",
@@ -183,6 +193,7 @@ export function renderFaultMatrix(rows: readonly FaultRow[]): string {
       r.succeeded,
       r.failedRefunded,
       r.stranded,
+      r.deliveries,
       r.modelCalls,
       r.doubleModelCalls,
       r.doubleCharges,

@@ -1,16 +1,19 @@
 // `npm run bench -- herd [--users N] [--rate R] [--json FILE]` and
-// `npm run bench -- coldstart [--runs K] [--json FILE]` and `npm run bench -- flood [--requests N]`. Each starts what it needs on free ports
+// `npm run bench -- coldstart [--runs K] [--json FILE]` and `npm run bench -- flood [--requests N]` and
+// `npm run bench -- faults [--fast] [--json FILE]` (the fault matrix). Each starts what it needs on free ports
 // and stops it afterwards, prints its figures beside the baseline of the same run, and names each
 // goal with whether it is met (exit 1 when one is not). The JSON carries the goals with the figures.
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { runColdStart } from "@genai-platform/local/bench/coldstart.ts";
+import { ALL_SCENARIOS, FAST_SCENARIOS } from "@genai-platform/local/bench/fault-scenarios.ts";
+import { faultMatrixHolds, renderFaultMatrix, runFaultMatrix } from "@genai-platform/local/bench/faults.ts";
 import { runFlood } from "@genai-platform/local/bench/flood.ts";
 import { defaultRate, runHerd } from "@genai-platform/local/bench/herd.ts";
 import { coldStartGoals, herdGoals, renderColdStart, renderHerd } from "@genai-platform/local/bench/report.ts";
 import { type CliSpec, runCli } from "./cli.ts";
 
-const BENCHMARKS = ["herd", "coldstart", "flood"] as const;
+const BENCHMARKS = ["herd", "coldstart", "flood", "faults"] as const;
 
 const spec = {
   command: "npm run bench --",
@@ -18,6 +21,7 @@ const spec = {
     "herd [--users 1000] [--rate R] [--json FILE]",
     "coldstart [--runs 5] [--json FILE]",
     "flood [--requests 60] [--json FILE]",
+    "faults [--fast] [--json FILE]",
   ],
   positionals: 1,
   options: {
@@ -26,6 +30,7 @@ const spec = {
     runs: { type: "string", positive: true },
     requests: { type: "string", positive: true },
     json: { type: "string" },
+    fast: { type: "boolean" },
   },
 } as const satisfies CliSpec;
 
@@ -75,6 +80,13 @@ runCli(spec, process.argv.slice(2), async (values, positionals) => {
       flood.outcomes.QUOTA_EXCEEDED === Math.max(0, requests - limit);
     console.log(`goal: exactly ${limit} admitted and the rest QUOTA_EXCEEDED: ${exact ? "met" : "NOT met"}`);
     return exact ? 0 : 1;
+  }
+  if (kind === "faults") {
+    const scenarios = values.fast ? FAST_SCENARIOS : ALL_SCENARIOS;
+    const rows = await runFaultMatrix({ scenarios, log });
+    console.log(`\nfault matrix: ${scenarios.length} scenarios on one local platform\n\n${renderFaultMatrix(rows)}`);
+    await writeJson(values.json, { rows, holds: faultMatrixHolds(rows) });
+    return faultMatrixHolds(rows) ? 0 : 1;
   }
   return `unknown benchmark ${kind} (known: ${BENCHMARKS.join(", ")})`;
 });

@@ -37,4 +37,27 @@ describe("the Firestore emulator harness", () => {
     expect(groupAlive(second.pgid)).toBe(false);
     await expect(fetch(`http://${second.host}/`)).rejects.toThrow();
   }, 90_000);
+
+  it("stops an emulator keeping its documents and starts it again on the same port with them", async () => {
+    const project = "demo-restart";
+    const emulator = await FirestoreEmulator.start();
+    try {
+      const doc = `http://${emulator.host}/v1/projects/${project}/databases/(default)/documents/things/kept`;
+      const written = await fetch(doc, {
+        method: "PATCH",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ fields: { n: { integerValue: "7" } } }),
+      });
+      expect(written.status).toBe(200);
+      const before = emulator.pgid;
+      await emulator.stopKeepingData(project);
+      expect(groupAlive(before)).toBe(false);
+      await expect(fetch(`http://${emulator.host}/`)).rejects.toThrow();
+      await emulator.startAgain();
+      const read = (await (await fetch(doc)).json()) as { fields?: { n?: { integerValue?: string } } };
+      expect(read.fields?.n?.integerValue).toBe("7");
+    } finally {
+      await emulator.stop();
+    }
+  }, 120_000);
 });

@@ -1,8 +1,9 @@
 // Runs the official Cloud Firestore emulator for tests and the local platform: its own process
 // group on a free loopback port, ready when `GET /` answers, stopped with its Java child.
 import { existsSync, realpathSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { answers, ManagedProcess } from "./managed-process.ts";
 
@@ -73,11 +74,15 @@ export async function clearEmulatorProject(host: string, projectId: string): Pro
 export class FirestoreEmulator {
   /** `127.0.0.1:PORT`, the value of FIRESTORE_EMULATOR_HOST. */
   readonly host: string;
-  private readonly process: ManagedProcess;
+  private process: ManagedProcess;
+  private readonly options: FirestoreEmulatorOptions;
+  /** Where `stopKeepingData` left the documents for `startAgain`. */
+  private kept: string | undefined;
 
-  private constructor(host: string, process: ManagedProcess) {
+  private constructor(host: string, process: ManagedProcess, options: FirestoreEmulatorOptions) {
     this.host = host;
     this.process = process;
+    this.options = options;
   }
 
   /** Process group id: the launcher script and its Java child. */
@@ -86,25 +91,32 @@ export class FirestoreEmulator {
   }
 
   static async start(options: FirestoreEmulatorOptions = {}): Promise<FirestoreEmulator> {
-    const script = findEmulatorScript();
     const port = options.port || (await freePort());
-    const args = ["start", "--host", "127.0.0.1", "--port", String(port)];
-    if (options.rulesPath) args.push("--rules", options.rulesPath);
-    const metadata =
-      options.importFrom && join(options.importFrom, EXPORT_NAME, `${EXPORT_NAME}.overall_export_metadata`);
-    if (metadata && existsSync(metadata)) args.push("--import-data", metadata);
-    const child = new ManagedProcess(script, args, { label: "Firestore emulator" });
-    const emulator = new FirestoreEmulator(`127.0.0.1:${port}`, child);
-    try {
-      await child.waitUntil(
-        () => answers(`http://${emulator.host}/`, (body) => body.trim() === "Ok"),
-        options.readyTimeoutMs ?? 60_000,
-      );
-    } catch (error) {
-      await child.stop();
-      throw error;
-    }
+    const host = `127.0.0.1:${port}`;
+    const emulator = new FirestoreEmulator(host, await launch(host, options, options.importFrom), {
+      ...options,
+      port,
+    });
     return emulator;
+  }
+
+  /**
+   * Stops the emulator (SIGKILL, as a crashed server) after writing its documents to a private
+   * folder, so `startAgain` brings them back: an outage, not a data loss. Writes that land after
+   * the export are lost, so the caller quiesces its clients around this call.
+   */
+  async stopKeepingData(projectId: string): Promise<void> {
+    // A fresh folder each time: the emulator will not export over an earlier export.
+    const folder = await mkdtemp(join(tmpdir(), "firestore-kept-"));
+    await this.export(folder, projectId);
+    await this.process.kill();
+    if (this.kept) await rm(this.kept, { recursive: true, force: true });
+    this.kept = folder;
+  }
+
+  /** Starts a stopped emulator again on the same port, with the documents `stopKeepingData` kept. */
+  async startAgain(): Promise<void> {
+    this.process = await launch(this.host, this.options, this.kept ?? this.options.importFrom);
   }
 
   /** Deletes every document of one project's default database. */
@@ -129,7 +141,28 @@ export class FirestoreEmulator {
   }
 
   /** Stops the launcher and its Java child. */
-  stop(): Promise<void> {
-    return this.process.stop();
+  async stop(): Promise<void> {
+    await this.process.stop();
+    if (this.kept) await rm(this.kept, { recursive: true, force: true });
   }
+}
+
+async function launch(host: string, options: FirestoreEmulatorOptions, importFrom?: string): Promise<ManagedProcess> {
+  const script = findEmulatorScript();
+  const port = host.slice(host.lastIndexOf(":") + 1);
+  const args = ["start", "--host", "127.0.0.1", "--port", port];
+  if (options.rulesPath) args.push("--rules", options.rulesPath);
+  const metadata = importFrom && join(importFrom, EXPORT_NAME, `${EXPORT_NAME}.overall_export_metadata`);
+  if (metadata && existsSync(metadata)) args.push("--import-data", metadata);
+  const child = new ManagedProcess(script, args, { label: "Firestore emulator" });
+  try {
+    await child.waitUntil(
+      () => answers(`http://${host}/`, (body) => body.trim() === "Ok"),
+      options.readyTimeoutMs ?? 60_000,
+    );
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+  return child;
 }

@@ -70,6 +70,21 @@ export class ManagedProcess {
     throw new Error(`${this.label} not ready after ${timeoutMs} ms:\n${this.recentOutput}`);
   }
 
+  /**
+   * SIGKILL to the whole group at once, as an instance dies when its host is lost: no shutdown
+   * handler runs, open sockets are reset. Resolves when every member is gone.
+   */
+  async kill(): Promise<void> {
+    process.removeListener("exit", this.killOnExit);
+    if (groupAlive(this.pgid)) process.kill(-this.pgid, "SIGKILL");
+    while (groupAlive(this.pgid)) await sleep(50);
+  }
+
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) the whole group; a frozen process answers nothing. */
+  freeze(frozen: boolean): void {
+    if (groupAlive(this.pgid)) process.kill(-this.pgid, frozen ? "SIGSTOP" : "SIGCONT");
+  }
+
   /** SIGTERM to the whole group, SIGKILL after `graceMs`; resolves when every member is gone. */
   async stop(graceMs = 5_000): Promise<void> {
     process.removeListener("exit", this.killOnExit);

@@ -5,6 +5,7 @@ import { getFunction, getQueue } from "@genai-platform/definition";
 import type { HttpFunction } from "@google-cloud/functions-framework";
 import { taskFunction } from "../adapters/http/task-function.ts";
 import { JOB_QUEUE } from "../domain/job-routing.ts";
+import { DEFAULT_HEARTBEAT } from "../domain/lease-heartbeat.ts";
 import { runVideoJob } from "../domain/video/video-job.ts";
 import type { Services } from "./services.ts";
 
@@ -27,6 +28,7 @@ export function videoWorkerFunction(s: Services): HttpFunction {
           clock: s.clock,
           bucket,
           leaseMs: fn.timeoutSeconds * 1000,
+          heartbeat: DEFAULT_HEARTBEAT,
         },
         payload,
         delivery,

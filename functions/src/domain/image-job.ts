@@ -19,7 +19,7 @@ import {
   unclaimed,
   updateIfOwner,
 } from "./job-lifecycle.ts";
-import { type HeartbeatPolicy, startHeartbeat } from "./lease-heartbeat.ts";
+import { type HeartbeatPolicy, startHeartbeat, warnOnFailedRenewal } from "./lease-heartbeat.ts";
 
 export interface ImageJobDeps {
   jobs: JobStore;
@@ -33,7 +33,6 @@ export interface ImageJobDeps {
    */
   leaseMs: number;
   heartbeat?: HeartbeatPolicy;
-  logError?: (error: unknown) => void;
 }
 
 /** Media bucket path of a job's image: per user, named after the job (a retry overwrites, never duplicates). */
@@ -48,7 +47,7 @@ export async function runImageJob(deps: ImageJobDeps, jobId: string, delivery: D
   const job = claim.job;
   deps.events.generation(jobEvent(job, "running", {}, delivery));
   const stop = deps.heartbeat
-    ? startHeartbeat(deps.jobs, job.id, delivery, deps.heartbeat, deps.logError)
+    ? startHeartbeat(deps.jobs, job.id, delivery, deps.heartbeat, warnOnFailedRenewal(deps.events, job, delivery))
     : async () => {};
   try {
     return await work(deps, job, delivery, stop);

@@ -6,6 +6,7 @@ import { getQueue, platform } from "@genai-platform/definition";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { capturedEvents } from "../../test/captured-events.ts";
 import { testFirestore } from "../../test/firestore.ts";
+import { OutageJobStore } from "../../test/outage-job-store.ts";
 import { RecordingQueue } from "../../test/recording-queue.ts";
 import { FirestoreAdmissionStore } from "../adapters/firestore/firestore-admission-store.ts";
 import { FirestoreJobStore } from "../adapters/firestore/firestore-job-store.ts";
@@ -100,5 +101,35 @@ describe("heartbeat leases", () => {
     const done = await jobs.get(job.id);
     expect(done).toMatchObject({ status: "succeeded" });
     expect(done?.lease).toBeUndefined();
+  });
+
+  it("logs each failed renewal at WARNING with the job and keeps beating, so the job still succeeds", async () => {
+    const job = await admitted();
+    const store = new OutageJobStore(jobs);
+    const events = capturedEvents();
+    let release: () => void = () => {};
+    const model: ImageModel = {
+      generate: () =>
+        new Promise<GeneratedImage>((resolve) => {
+          // The store goes down while the model works; the model answers once two renewals failed.
+          store.down = true;
+          release = () => resolve(PNG);
+        }),
+    };
+    const run = runImageJob({ ...worker(model), jobs: store, events: events.log }, job.id, delivery(job.id, 0));
+    while (store.refused < 2) await sleep(POLICY.renewEveryMs / 3);
+    store.down = false;
+    release();
+    expect(await run).toEqual({ ack: true, reason: "succeeded" });
+    const warnings = events.lines.filter((line) => line.severity === "WARNING");
+    expect(warnings.length).toBeGreaterThanOrEqual(2);
+    expect(warnings[0]).toMatchObject({
+      message: "lease renewal failed; retried at the next beat",
+      jobId: job.id,
+      kind: "image",
+      attempt: 1,
+      error: "the job store is unavailable",
+    });
+    expect(warnings[0]?.eventType).toBeUndefined();
   });
 });

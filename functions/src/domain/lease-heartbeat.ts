@@ -3,7 +3,8 @@
 // whole timeout. Renewal is conditional on still holding the lease, so it never revives a job
 // another delivery took over or finished.
 
-import type { JobStore } from "../ports/index.ts";
+import type { EventLog, JobStore } from "../ports/index.ts";
+import type { Job } from "./job.ts";
 import { type Delivery, updateIfOwner } from "./job-lifecycle.ts";
 
 export interface HeartbeatPolicy {
@@ -46,4 +47,20 @@ export function startHeartbeat(
     clearInterval(timer);
     await inFlight;
   };
+}
+
+/**
+ * The heartbeat's `onError` for a worker: each failed renewal is one WARNING line naming the job,
+ * the delivery and the cause. Three failures in a row lose the lease, and operators should see the
+ * first, not only the takeover that follows.
+ */
+export function warnOnFailedRenewal(events: EventLog, job: Pick<Job, "id" | "kind">, delivery: Delivery) {
+  return (error: unknown): void =>
+    events.warning("lease renewal failed; retried at the next beat", {
+      jobId: job.id,
+      kind: job.kind,
+      taskName: delivery.taskName,
+      attempt: delivery.retryCount + 1,
+      error: error instanceof Error ? error.message : String(error),
+    });
 }

@@ -242,6 +242,8 @@ export interface GenerationEvent {
 
 export interface EventLog {
   generation(event: GenerationEvent, severity?: "INFO" | "WARNING" | "ERROR"): void;
+  /** An operational warning that is not a job transition (kept out of the generation analytics). */
+  warning(message: string, fields?: Record<string, unknown>): void;
 }
 
 // ---- time and ids -------------------------------------------------------------------------

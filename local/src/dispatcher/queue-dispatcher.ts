@@ -78,6 +78,17 @@ export class QueueDispatcher {
     void this.pump();
   }
 
+  /**
+   * Delivers an accepted task once more, independently of its first delivery (its own attempts and
+   * retries, the same headers): Cloud Tasks' rare duplicate execution.
+   * Source: https://cloud.google.com/tasks/docs/concepts ("In some rare circumstances, multiple task execution is possible")
+   */
+  addDuplicate(task: HttpTask): void {
+    if (this.stopped) return;
+    this.insert({ task, due: task.scheduleTime.getTime(), retryCount: 0, executionCount: 0, seq: this.seq++ });
+    void this.pump();
+  }
+
   /** Removes a task that has not been dispatched yet. */
   remove(name: string): boolean {
     const index = this.pending.findIndex((p) => p.task.name === name);

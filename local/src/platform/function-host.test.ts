@@ -2,6 +2,7 @@
 // local Cloud Tasks, for the worker's own URL, from the tasks invoker, reaches the function.
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { groupAlive } from "../managed-process.ts";
 import { createLocalOidcIssuer, type LocalOidcIssuer } from "../tasks/local-oidc-token.ts";
 import { type HostedFunction, hostFunction } from "./function-host.ts";
 
@@ -82,5 +83,19 @@ describe("a worker behind the local function host", () => {
     const answer = await deliver(await token());
     expect(answer.status).toBe(status);
     expect(await answer.text()).not.toContain("image-jobs");
+  });
+
+  it("dies with its whole process group on kill() and serves again on the same port, with the same checks, after restart()", async () => {
+    const token = await issuer.sign({ email: INVOKER, aud: audience });
+    const before = worker.pgid;
+    await worker.kill();
+    expect(groupAlive(before)).toBe(false);
+    await expect(deliver(`Bearer ${token}`)).rejects.toThrow();
+    await worker.restart();
+    expect(worker.pgid).not.toBe(before);
+    const answer = await deliver(`Bearer ${token}`);
+    expect(answer.status).toBe(200);
+    // Same environment: the worker policy still refuses a stranger's token.
+    expect((await deliver(`Bearer ${await stranger.sign({ email: INVOKER, aud: audience })}`)).status).toBe(401);
   });
 });

@@ -145,6 +145,13 @@ export interface LocalPlatform {
   appCheck: AppCheckServer;
   /** The project number App Check tokens name. */
   projectNumber: string;
+  /** SIGKILLs a hosted function's process group and starts it again on the same port and environment. */
+  restartFunction(name: FunctionName): Promise<void>;
+  /**
+   * A Firestore outage: the emulator is stopped (SIGKILL) and, after `downMs`, started again on the
+   * same port with every document it held. Resolves once it answers again.
+   */
+  restartFirestore(options?: { downMs?: number }): Promise<void>;
   /** A Firebase ID token for `uid` from the Auth emulator (creates the account). */
   idToken(uid: string): Promise<string>;
   /** One sweeper run now, called as Cloud Scheduler calls it; resolves with its report. */
@@ -164,6 +171,8 @@ const LOCAL_INVOKER = "tasks-invoker@local.iam.gserviceaccount.com";
 const LOCAL_SCHEDULER = "sweep-scheduler@local.iam.gserviceaccount.com";
 /** The local project's number: App Check tokens are issued for it. No real project has it. */
 export const LOCAL_PROJECT_NUMBER = "000000000000";
+/** Time for requests already on their way to the emulator to land before it is exported. */
+const SETTLE_MS = 300;
 
 export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
   const projectId = options.projectId ?? "demo-genai-platform";
@@ -329,6 +338,26 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       await firestore.export(data.firestore, projectId);
       await auth.export(data.auth);
     };
+    const restartFirestore = async ({ downMs = 0 } = {}) => {
+      // The documents go out through an export, so nothing may write while it runs: every function
+      // is frozen (as in a long GC pause) from just before the export until the emulator is gone.
+      // Writes already sent finish first; none is lost, as none would be in a real outage.
+      const hosted = [...functions.values()];
+      for (const fn of hosted) fn.freeze(true);
+      try {
+        await new Promise((r) => setTimeout(r, SETTLE_MS));
+        await firestore.stopKeepingData(projectId);
+      } finally {
+        for (const fn of hosted) fn.freeze(false);
+      }
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      await firestore.startAgain();
+    };
+    const restartFunction = async (name: FunctionName) => {
+      const fn = functions.get(name);
+      if (!fn) throw new Error(`no hosted function ${name}`);
+      await fn.restart();
+    };
     const portOf = (hostOrUrl: string) =>
       Number(new URL(hostOrUrl.includes("//") ? hostOrUrl : `http://${hostOrUrl}`).port);
 
@@ -359,6 +388,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       auth,
       appCheck,
       projectNumber: LOCAL_PROJECT_NUMBER,
+      restartFunction,
+      restartFirestore,
       idToken: (uid) => auth.idToken(uid),
       sweep: () => {
         if (!scheduler) return Promise.reject(new Error("the definition schedules no function"));

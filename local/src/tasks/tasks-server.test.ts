@@ -5,6 +5,7 @@ import { getQueue, type QueueDefinition, queuePath } from "@genai-platform/defin
 import { createCloudTasksClient } from "@genai-platform/functions/adapters/tasks/cloud-tasks-client.ts";
 import type { CloudTasksClient } from "@google-cloud/tasks";
 import { afterEach, describe, expect, it } from "vitest";
+import { TaskFaults } from "./task-faults.ts";
 import { startTasksServer, type TasksServer } from "./tasks-server.ts";
 import { startTestTarget, type TestTarget } from "./test-target.ts";
 
@@ -187,5 +188,45 @@ describe("the local Cloud Tasks server", () => {
     expect(await response.json()).toEqual({
       "image-jobs": { created: 3, dispatched: 4, succeeded: 1, exhausted: 1, pending: 1, inFlight: 0 },
     });
+  });
+
+  it("answers an injected CreateTask failure with Google's UNAVAILABLE error JSON and stores nothing", async () => {
+    const { server, target } = await setup();
+    server.faults.push({ queue: "image-jobs", createStatus: 503 });
+    const body = JSON.stringify({ task: { name: `${parent}/tasks/refused`, httpRequest: { url: target.url } } });
+    const post = () => fetch(`${server.url}/v2/${parent}/tasks`, { method: "POST", body });
+    const refused = await post();
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toEqual({
+      error: { code: 503, message: "The service is currently unavailable.", status: "UNAVAILABLE" },
+    });
+    // Nothing was stored: the same name is accepted next time, and delivered once.
+    expect((await post()).status).toBe(200);
+    await server.idle();
+    expect(target.arrivals).toHaveLength(1);
+  });
+
+  it("stores and delivers a task whose answer is an injected failure, so a retry finds it ALREADY_EXISTS", async () => {
+    const { server, client, target } = await setup();
+    server.faults.push({ createStatus: 503, afterCreate: true });
+    const task = { name: `${parent}/tasks/lost-answer`, httpRequest: { url: target.url } };
+    await expect(client.createTask({ parent, task })).rejects.toMatchObject({ code: 14 });
+    await expect(client.createTask({ parent, task })).rejects.toMatchObject({ code: 6 });
+    await server.idle();
+    expect(target.arrivals).toHaveLength(1);
+  });
+
+  it("delivers a task with an injected duplicate twice, with the same task name header", async () => {
+    const { server, client, target } = await setup();
+    server.faults.push({ duplicate: true });
+    await client.createTask({ parent, task: { name: `${parent}/tasks/twice`, httpRequest: { url: target.url } } });
+    await server.idle();
+    expect(target.arrivals.map((a) => a.headers["x-cloudtasks-taskname"])).toEqual(["twice", "twice"]);
+  });
+
+  it("refuses a fault that injects nothing", () => {
+    const faults = new TaskFaults();
+    expect(() => faults.push({ times: 2 })).toThrow(/createStatus or duplicate/);
+    expect(() => faults.push({ afterCreate: true, duplicate: true })).toThrow(/afterCreate needs createStatus/);
   });
 });

@@ -7,6 +7,7 @@ import { type QueueDefinition, queuePath } from "@genai-platform/definition";
 import type { JWK } from "jose";
 import { type DispatchOutcome, QueueDispatcher } from "../dispatcher/queue-dispatcher.ts";
 import { createLocalOidcIssuer, type LocalOidcIssuer } from "./local-oidc-token.ts";
+import { TaskFaults } from "./task-faults.ts";
 import {
   alreadyExists,
   type Encoding,
@@ -55,6 +56,8 @@ export interface TasksServer {
   /** Resolves once no queue has a task pending or in flight, all at the same time. */
   idle(): Promise<void>;
   dispatcher(queue: string): QueueDispatcher;
+  /** Scripted CreateTask failures and duplicate deliveries (see task-faults.ts). */
+  faults: TaskFaults;
   /** The public key of the OIDC tokens the server attaches: what a worker host verifies them with. */
   oidcPublicJwk: JWK;
   stop(): Promise<void>;
@@ -87,6 +90,7 @@ export async function startTasksServer(options: TasksServerOptions): Promise<Tas
   // Names are reserved for the server's lifetime; Cloud Tasks keeps them about an hour after the
   // task finished or was deleted, longer than any local run cares about.
   const reserved = new Set<string>();
+  const faults = new TaskFaults();
   for (const definition of options.queues) {
     const path = queuePath(options.project, options.location, definition.name);
     const state: QueueState = {
@@ -164,6 +168,8 @@ export async function startTasksServer(options: TasksServerOptions): Promise<Tas
 
   async function createTask(parent: string, state: QueueState, body: unknown, encoding: Encoding) {
     const input = parseCreateTask(parent, body);
+    const fault = faults.take(state.definition.name);
+    if (fault?.createStatus && !fault.afterCreate) throw unavailable(fault.createStatus);
     const name = input.name ?? `${parent}/tasks/${generatedId()}`;
     if (reserved.has(name)) throw alreadyExists("Requested entity already exists");
     reserved.add(name);
@@ -198,7 +204,7 @@ export async function startTasksServer(options: TasksServerOptions): Promise<Tas
       });
       dispatchHeaders.Authorization = `Bearer ${token}`;
     }
-    state.dispatcher.add({
+    const delivery = {
       name,
       url: task.url,
       method: task.method,
@@ -206,7 +212,11 @@ export async function startTasksServer(options: TasksServerOptions): Promise<Tas
       body: task.body,
       scheduleTime,
       dispatchDeadlineMs: task.dispatchDeadlineMs,
-    });
+    };
+    state.dispatcher.add(delivery);
+    if (fault?.duplicate) state.dispatcher.addDuplicate(delivery);
+    // Stored and queued, but the caller hears an error: it cannot know the task exists.
+    if (fault?.createStatus) throw unavailable(fault.createStatus);
     return taskJson(task, input.responseView, encoding);
   }
 
@@ -273,6 +283,7 @@ export async function startTasksServer(options: TasksServerOptions): Promise<Tas
     endpoint,
     url: `http://${endpoint}`,
     oidcPublicJwk: issuer.publicJwk,
+    faults,
     stats,
     idle: async () => {
       // A task may enqueue onto another queue (a video start schedules its poll): only a moment at
@@ -294,6 +305,18 @@ export async function startTasksServer(options: TasksServerOptions): Promise<Tas
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * An injected server-side failure, with the canonical code of the status: 503 UNAVAILABLE (transient,
+ * retry with backoff), 500 INTERNAL, 504 DEADLINE_EXCEEDED.
+ * Source: https://github.com/googleapis/googleapis/blob/master/google/rpc/code.proto
+ */
+function unavailable(status: 500 | 503 | 504): GoogleApiError {
+  if (status === 503) return new GoogleApiError(503, "UNAVAILABLE", "The service is currently unavailable.");
+  if (status === 504)
+    return new GoogleApiError(504, "DEADLINE_EXCEEDED", "Deadline expired before operation could complete.");
+  return new GoogleApiError(500, "INTERNAL", "Internal error encountered.");
 }
 
 function methodNotAllowed(method: string, path: string): GoogleApiError {

@@ -5,6 +5,8 @@ import { z } from "zod";
 export const vertexFaultSchema = z.strictObject({
   /** Only requests to this model id; any model when absent. */
   model: z.string().min(1).optional(),
+  /** Only requests whose prompt (or polled operation name) contains this text; any when absent. */
+  promptIncludes: z.string().min(1).optional(),
   /** Answer with this HTTP status and Google's error JSON instead of a result. */
   status: z.number().int().min(400).max(599).optional(),
   /** Wait this long before answering (longer than a client's deadline makes a timeout). */
@@ -27,9 +29,13 @@ export class FaultQueue {
     }
   }
 
-  /** The fault for a request to `model`, if any, consuming one use of it. */
-  take(model: string): VertexFault | undefined {
-    const index = this.faults.findIndex((fault) => fault.model === undefined || fault.model === model);
+  /** The fault for a request to `model` about `subject` (its prompt), if any, consuming one use of it. */
+  take(model: string, subject = ""): VertexFault | undefined {
+    const index = this.faults.findIndex(
+      (fault) =>
+        (fault.model === undefined || fault.model === model) &&
+        (fault.promptIncludes === undefined || subject.includes(fault.promptIncludes)),
+    );
     if (index < 0) return undefined;
     const fault = this.faults[index] as VertexFault & { remaining: number };
     fault.remaining -= 1;

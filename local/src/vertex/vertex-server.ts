@@ -35,10 +35,13 @@
 //   minute, polls included; and `quotaPerSecond` (default unlimited) admits that many model requests
 //   (any model) per rolling 1 s window — or, with `quotaBurst`, through a token bucket of that rate
 //   and size. The rest answer 429 RESOURCE_EXHAUSTED in Google's error JSON.
-// Faults (after the quota check): faults.push({model?, status?, delayMs?, safety?, times?}) or
+// Faults (after the quota check): faults.push({model?, promptIncludes?, status?, delayMs?, safety?, times?}) or
 //   POST /__control/faults with the same JSON (or an array). The first matching fault is used: wait
 //   delayMs, then answer `status` with Google's error JSON, or a safety block (images and agent:
 //   promptFeedback.blockReason SAFETY; Veo start or poll: the operation ends filtered), or normally.
+// Calls: `calls` (in process) logs every model call with its prompt, start, end and outcome (the
+//   status answered, or `abandoned` when the caller's connection closed first, as a killed worker's
+//   does); `calls.waitFor(match)` resolves once a matching call is in flight.
 // Control: GET /__control/stats -> {requests, ok, rejected429, failed, byModel, videos};
 //   POST /__control/reset clears faults, stats and the quota window (operations are kept).
 // Errors: unknown path or operation 404, wrong method 405, malformed JSON 400, all as
@@ -50,10 +53,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { platform, type VertexModelDefinition } from "@genai-platform/definition";
 import { TokenBucket } from "limiter";
 import { agentReply, type GeminiRequest, lastUserText, tokens } from "./agent-script.ts";
+import { CallLog } from "./call-log.ts";
 import { FaultQueue, type VertexFault, vertexFaultSchema } from "./faults.ts";
 import { digest, promptPng } from "./media.ts";
 import { VeoOperations, type VeoStartRequest } from "./veo-operations.ts";
 
+export type { ModelCall } from "./call-log.ts";
 export type { VertexFault } from "./faults.ts";
 
 export interface VertexServerOptions {
@@ -104,6 +109,8 @@ export interface VertexServer {
   faults: FaultQueue;
   /** The last RECENT_REQUESTS model requests with parsed bodies, oldest first. */
   recent(): RecordedRequest[];
+  /** Every model call since the start (or the last reset), with its start, end and outcome. */
+  calls: CallLog;
 }
 
 const RECENT_REQUESTS = 50;
@@ -185,6 +192,7 @@ function emptyStats(): ModelStats {
 export async function startVertexServer(options: VertexServerOptions = {}): Promise<VertexServer> {
   const catalog: readonly VertexModelDefinition[] = options.catalog ?? platform.models;
   const faults = new FaultQueue();
+  const calls = new CallLog();
   const operations = new VeoOperations({
     pollsUntilDone: options.pollsUntilDone ?? 3,
     storageBaseUrl: options.storageBaseUrl,
@@ -284,6 +292,7 @@ export async function startVertexServer(options: VertexServerOptions = {}): Prom
     }
     if (path === "/__control/reset") {
       faults.clear();
+      calls.clear();
       totals = emptyStats();
       byModel = {};
       admitted = [];
@@ -410,6 +419,8 @@ export async function startVertexServer(options: VertexServerOptions = {}): Prom
       const failure = error instanceof HttpFailure ? error : new HttpFailure(400, "Unreadable request.");
       return answer(failure.status, googleError(failure.status, failure.message));
     }
+    const subject = callSubject(method, body);
+    calls.record(modelId, method, subject, res);
     recent.push({ model: modelId, method, body });
     if (recent.length > RECENT_REQUESTS) recent.shift();
     if (overModelQuota(modelId) || overQuota()) {
@@ -421,7 +432,7 @@ export async function startVertexServer(options: VertexServerOptions = {}): Prom
         ),
       );
     }
-    const fault = faults.take(modelId);
+    const fault = faults.take(modelId, subject);
     if (fault?.delayMs) {
       try {
         await sleep(fault.delayMs, undefined, { signal: stopping.signal });
@@ -496,6 +507,7 @@ export async function startVertexServer(options: VertexServerOptions = {}): Prom
   return {
     url: `http://127.0.0.1:${port}`,
     faults,
+    calls,
     stats,
     recent: () => [...recent],
     stop: async () => {
@@ -504,6 +516,13 @@ export async function startVertexServer(options: VertexServerOptions = {}): Prom
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** What a call is about, for telling one job's calls from another's: its prompt or its operation. */
+function callSubject(method: string, body: unknown): string {
+  if (method === "fetchPredictOperation") return String((body as { operationName?: unknown } | null)?.operationName);
+  if (method === "predictLongRunning") return (body as VeoStartRequest | null)?.instances?.[0]?.prompt ?? "";
+  return lastUserText((body ?? {}) as GeminiRequest).text;
 }
 
 /** Splits text into about `parts` deltas at word boundaries; concatenated they give the text back. */

@@ -29,6 +29,11 @@ export class CloudLoggingEventLog implements EventLog {
     }
     this.write(JSON.stringify(entry));
   }
+
+  warning(message: string, fields: Record<string, unknown> = {}): void {
+    // No eventType: the log sink routes generation events only, this stays in Cloud Logging.
+    this.write(JSON.stringify({ ...fields, severity: "WARNING", message }));
+  }
 }
 
 /** The trace id of an `X-Cloud-Trace-Context: TRACE_ID/SPAN_ID;o=1` header, if well-formed. */

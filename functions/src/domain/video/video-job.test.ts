@@ -7,6 +7,7 @@ import { startVertexServer, type VertexServer } from "@genai-platform/local/vert
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { capturedEvents } from "../../../test/captured-events.ts";
 import { testFirestore } from "../../../test/firestore.ts";
+import { OutageJobStore } from "../../../test/outage-job-store.ts";
 import { RecordingQueue } from "../../../test/recording-queue.ts";
 import { FirestoreAdmissionStore } from "../../adapters/firestore/firestore-admission-store.ts";
 import { FirestoreJobStore } from "../../adapters/firestore/firestore-job-store.ts";
@@ -255,6 +256,38 @@ describe("a video job", () => {
     await deliver(lastTask());
     const poll = lastTask();
     expect(poll.scheduleTime?.getTime()).toBeGreaterThan(NOW.getTime());
+  });
+});
+
+describe("a video start's lease", () => {
+  const HEARTBEAT = { leaseMs: 1_500, renewEveryMs: 200 };
+
+  it("is renewed while Veo answers, a failed renewal is logged at WARNING, and the start still records its operation", async () => {
+    const prompt = "a lighthouse at dusk, slow pan";
+    const video = await admitVideo(prompt);
+    const store = new OutageJobStore(jobs);
+    // Veo takes a while to accept the request; the renewals run meanwhile.
+    server.faults.push({ model: MODELS.video, promptIncludes: prompt, delayMs: 1_500 });
+    const start = runVideoJob(
+      { ...deps, jobs: store, heartbeat: HEARTBEAT },
+      lastTask().payload as TaskPayload,
+      delivery(lastTask()),
+    );
+    await server.calls.waitFor((call) => call.method === "predictLongRunning" && call.subject === prompt);
+    const claimed = store.applied;
+    while (store.applied === claimed) await new Promise((r) => setTimeout(r, 50));
+    store.down = true;
+    while (store.refused === 0) await new Promise((r) => setTimeout(r, 50));
+    store.down = false;
+    expect(await start).toEqual({ ack: true, reason: "operation started; poll 1 scheduled" });
+    expect((await job(video.id)).operationName).toMatch(/operations\//);
+    expect((await job(video.id)).lease).toBeUndefined();
+    expect(events.lines.find((line) => line.severity === "WARNING")).toMatchObject({
+      message: "lease renewal failed; retried at the next beat",
+      jobId: video.id,
+      kind: "video",
+      error: "the job store is unavailable",
+    });
   });
 });
 

@@ -38,6 +38,7 @@ import {
   unclaimed,
   updateIfOwner,
 } from "../job-lifecycle.ts";
+import { type HeartbeatPolicy, startHeartbeat, warnOnFailedRenewal } from "../lease-heartbeat.ts";
 import { maxPolls, pollDelaySeconds, VIDEO_MAX_WAIT_SECONDS } from "./poll-schedule.ts";
 
 /** Polls have their own queue, so they never wait behind starts throttled by the model quota. */
@@ -51,8 +52,12 @@ export interface VideoJobDeps {
   clock: Clock;
   /** Media bucket Veo writes into. */
   bucket: string;
-  /** How long a start delivery holds the job: at least the worker's timeout. */
+  /**
+   * How long a start delivery holds the job: at least the worker's timeout. With `heartbeat`, the
+   * claim takes the heartbeat's short lease instead and renews it while Veo accepts the request.
+   */
   leaseMs: number;
+  heartbeat?: HeartbeatPolicy;
   /** Longest wait for an operation over the poll schedule; default VIDEO_MAX_WAIT_SECONDS. */
   maxWaitSeconds?: number;
 }
@@ -77,7 +82,7 @@ export async function runVideoJob(deps: VideoJobDeps, payload: TaskPayload, deli
  * recorded it) is not started again: its current poll is (re)enqueued by name and the task acked.
  */
 export async function startVideoJob(deps: VideoJobDeps, jobId: string, delivery: Delivery): Promise<TaskOutcome> {
-  const claim = await claimJob(deps.jobs, jobId, "video", delivery, deps.leaseMs);
+  const claim = await claimJob(deps.jobs, jobId, "video", delivery, deps.heartbeat?.leaseMs ?? deps.leaseMs);
   if (claim.type !== "claimed") return unclaimed(claim);
   const job = claim.job;
 
@@ -89,14 +94,21 @@ export async function startVideoJob(deps: VideoJobDeps, jobId: string, delivery:
   }
   deps.events.generation(jobEvent(job, "running", {}, delivery));
 
+  // A holder killed while Veo answers stops renewing, so the next delivery takes over within one
+  // lease. Every path stops the renewals before its transition, as the image worker does.
+  const stop = deps.heartbeat
+    ? startHeartbeat(deps.jobs, job.id, delivery, deps.heartbeat, warnOnFailedRenewal(deps.events, job, delivery))
+    : async () => {};
   let operationName: string;
   try {
     ({ operationName } = await deps.model.start(job.request as VideoRequest, {
       outputUri: videoOutputUri(deps.bucket, job),
     }));
   } catch (error) {
+    await stop();
     return modelFailure(deps, job, delivery, error, () => requeue());
   }
+  await stop();
 
   // One transition: the job stays running, now bound to this operation, with poll #1 due.
   const recorded = await updateIfOwner(deps.jobs, job.id, delivery, () => ({ operationName, polls: 1, lease: null }));

@@ -7,6 +7,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { capturedEvents } from "../../test/captured-events.ts";
 import { testFirestore } from "../../test/firestore.ts";
 import { RecordingQueue } from "../../test/recording-queue.ts";
+import { FirestoreAccessControls } from "../adapters/firestore/firestore-access-controls.ts";
 import { FirestoreAdmissionStore } from "../adapters/firestore/firestore-admission-store.ts";
 import { FirestoreJobStore } from "../adapters/firestore/firestore-job-store.ts";
 import { randomIds, systemClock } from "../adapters/system/system.ts";
@@ -69,6 +70,7 @@ describe("heartbeat leases", () => {
     blobs,
     events: capturedEvents().log,
     clock: systemClock,
+    controls: new FirestoreAccessControls(() => fs.db),
     leaseMs: 300_000,
     heartbeat: POLICY,
   });

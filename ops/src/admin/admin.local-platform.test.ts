@@ -182,6 +182,38 @@ describe("npm run admin on the local platform", () => {
     expect((await generateImage("hal")).status).toBe(202);
   }, 120_000);
 
+  it("suspend while jobs wait in a paused queue: on resume they fail ACCOUNT_SUSPENDED, refunded, and never reach the model", async () => {
+    const admitted = await Promise.all([1, 2, 3].map((n) => generateImage("ivy", `held ${n}`)));
+    expect(admitted.map((a) => a.status)).toEqual([202, 202, 202]);
+    const jobIds = admitted.map((a) => a.body.jobId as string);
+    expect((await admin("pause", "image")).code).toBe(0);
+    expect((await admin("suspend", "ivy", "--reason", "abuse")).code).toBe(0);
+    expect((await admin("resume", "image")).code).toBe(0);
+
+    const final: Record<string, { status: string; code?: string }> = {};
+    for (const id of jobIds) {
+      for (;;) {
+        const doc = await getFirestore(observer).doc(`jobs/${id}`).get();
+        if (doc.get("status") === "succeeded" || doc.get("status") === "failed") {
+          final[id] = { status: doc.get("status"), code: doc.get("error.code") };
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    const refused = Object.values(final).filter((j) => j.status === "failed");
+    const ran = Object.values(final).filter((j) => j.status === "succeeded");
+    // The ones dispatched before the pause ran; every one held by it failed with the suspension.
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((j) => j.code === "ACCOUNT_SUSPENDED")).toBe(true);
+    // The model saw only the ones that ran (it is asked in prompt text; nothing else here says "held").
+    const asked = local.vertex?.recent().filter((r) => JSON.stringify(r.body).includes('"held ')) ?? [];
+    expect(asked.length).toBe(ran.length);
+    const usage = await admin("usage", "ivy");
+    expect(usage.out[1]).toBe(`  image  ${String(ran.length).padStart(5)} / ${local.tierLimits.free.image}`);
+    await admin("unsuspend", "ivy");
+  }, 120_000);
+
   it("npm run admin prints JSON with --json, writes the audit line on stderr, and exits 0, 1 or 2", async () => {
     const file = join(dir, "platform.json");
     await writeFile(file, JSON.stringify(state));

@@ -44,3 +44,17 @@ export const publisherModelPath = (model: string): string => `/v1beta1/publisher
 // Source: https://cloud.google.com/identity-platform/docs/use-rest-api (and .../rest/v1/accounts/signInWithCustomToken)
 export const signInWithCustomTokenUrl = (apiKey: string, emulatorHost?: string): string =>
   `${emulatorHost ? `http://${emulatorHost}/` : "https://"}identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken?key=${encodeURIComponent(apiKey)}`;
+
+// POST with an empty body; answers the Queue, whose `state` is then PAUSED or RUNNING. Needs
+// cloudtasks.queues.pause / cloudtasks.queues.resume on the queue. A paused queue keeps accepting tasks.
+// Source: https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues/pause
+// Source: https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues/resume
+export const CLOUD_TASKS_BASE = "https://cloudtasks.googleapis.com";
+export const queueActionUrl = (base: string, queuePath: string, action: "pause" | "resume"): string =>
+  `${base}/v2/${queuePath}:${action}`;
+
+// google-auth-library's getTokenInfo asks https://oauth2.googleapis.com/tokeninfo about an access
+// token; its `email` is present only when the token carries the email scope, so ask for it.
+// Source: https://github.com/googleapis/google-auth-library-nodejs/blob/main/src/auth/oauth2client.ts (getTokenInfo)
+// Source: https://hexdocs.pm/google_api_o_auth2/0.0.1/GoogleApi.OAuth2.V2.Model.Tokeninfo.html (email)
+export const USERINFO_EMAIL_SCOPE = "https://www.googleapis.com/auth/userinfo.email";

@@ -1,6 +1,7 @@
 // The running local platform as `npm start` records it (`.local/platform.json`): where its gateway,
-// emulators and Vertex AI stand-in listen.
+// emulators, local Cloud Tasks and Vertex AI stand-in listen.
 import { readFile } from "node:fs/promises";
+import type { TierLimits } from "@genai-platform/definition";
 
 export interface LocalState {
   /** The gateway: `<url>/<functionName>`. */
@@ -10,6 +11,12 @@ export interface LocalState {
   authHost: string;
   /** Absent with `--vertex real`. */
   vertexUrl?: string;
+  /** The local Cloud Tasks server, `127.0.0.1:PORT` (absent in the files of older versions). */
+  tasksEndpoint?: string;
+  /** The location the local queues live in. */
+  region?: string;
+  /** The limits the local functions enforce. */
+  tierLimits?: TierLimits;
 }
 
 export async function readLocalState(file: string): Promise<LocalState> {

@@ -1,6 +1,6 @@
 // What preflight and smoke run against: a stack (its Pulumi.<stack>.yaml, read offline as the plan
 // reads it, and Google's real endpoints) or the local platform `npm start` runs.
-import { functionNames, platform, serviceName } from "@genai-platform/definition";
+import { functionNames, platform, serviceName, type TierLimits } from "@genai-platform/definition";
 import { PROJECT_NAMESPACE, parseStackConfig } from "@genai-platform/infra/config";
 import { readStackConfig } from "@genai-platform/infra/plan/stack-config.ts";
 import { REQUIRED_APIS } from "@genai-platform/infra/required-apis";
@@ -12,6 +12,7 @@ export interface StackSettings {
   project: string;
   region: string;
   models: PreflightTarget["models"];
+  tierLimits: TierLimits;
 }
 
 export function stackSettings(root: string, stack: string): StackSettings {
@@ -23,7 +24,12 @@ export function stackSettings(root: string, stack: string): StackSettings {
     ]),
   );
   const config = parseStackConfig(raw);
-  return { project: config.project, region: config.region, models: config.models };
+  return {
+    project: config.project,
+    region: config.region,
+    models: config.models,
+    tierLimits: config.tierLimits ?? platform.tiers,
+  };
 }
 
 export function stackPreflightTarget(settings: StackSettings): PreflightTarget {

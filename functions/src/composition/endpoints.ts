@@ -71,6 +71,7 @@ export function imageWorkerFunction(s: Services): HttpFunction {
           blobs: s.blobs(),
           events: s.events,
           clock: s.clock,
+          controls: s.access.controls,
           leaseMs: fn.timeoutSeconds * 1000,
           heartbeat: DEFAULT_HEARTBEAT,
         },

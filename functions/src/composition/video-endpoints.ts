@@ -26,6 +26,7 @@ export function videoWorkerFunction(s: Services): HttpFunction {
           model: s.videoModel(),
           events: s.events,
           clock: s.clock,
+          controls: s.access.controls,
           bucket,
           leaseMs: fn.timeoutSeconds * 1000,
           heartbeat: DEFAULT_HEARTBEAT,

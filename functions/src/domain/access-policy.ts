@@ -58,15 +58,20 @@ export async function checkAccess(deps: AccessGateDeps, user: VerifiedUser, kind
   }
 }
 
+/** The failure code a job of a suspended owner ends with; stable, like the admission's refusal. */
+export const SUSPENDED_OWNER_CODE = "ACCOUNT_SUSPENDED";
+
 /**
- * Worker side, at claim time: a queued job of a suspended user must fail (and be refunded by the
- * caller) instead of reaching the model. Answers the failure to record, or undefined to proceed.
+ * Worker side, after the claim and before the model call: a queued job of a user suspended since
+ * its admission must fail (its unit refunded by the failing transition) instead of reaching the
+ * model. Answers the failure to record, or undefined to proceed. The suspension is read afresh,
+ * as at admission: it holds from the next delivery on.
  */
 export async function suspendedOwnerFailure(
-  controls: AccessControls,
+  controls: Pick<AccessControls, "suspension">,
   uid: string,
-): Promise<{ code: "ACCOUNT_SUSPENDED"; message: string } | undefined> {
+): Promise<{ code: typeof SUSPENDED_OWNER_CODE; message: string } | undefined> {
   const suspension = await controls.suspension(uid);
   if (!suspension) return undefined;
-  return { code: "ACCOUNT_SUSPENDED", message: "the account was suspended before the job ran" };
+  return { code: SUSPENDED_OWNER_CODE, message: "the account was suspended before the job ran" };
 }

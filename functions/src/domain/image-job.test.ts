@@ -2,10 +2,12 @@
 // retries handed back to the queue, the final attempt, refunds exactly once, duplicate deliveries.
 import { randomUUID } from "node:crypto";
 import { getQueue, platform } from "@genai-platform/definition";
+import { FieldValue } from "firebase-admin/firestore";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { capturedEvents } from "../../test/captured-events.ts";
 import { testFirestore } from "../../test/firestore.ts";
 import { RecordingQueue } from "../../test/recording-queue.ts";
+import { FirestoreAccessControls } from "../adapters/firestore/firestore-access-controls.ts";
 import { FirestoreAdmissionStore } from "../adapters/firestore/firestore-admission-store.ts";
 import { FirestoreJobStore } from "../adapters/firestore/firestore-job-store.ts";
 import { randomIds, systemClock } from "../adapters/system/system.ts";
@@ -53,6 +55,7 @@ class MemoryBlobs implements BlobStore {
 describe("running an image job", () => {
   const fs = testFirestore("src/domain/image-job.test.ts");
   const jobs = new FirestoreJobStore(fs.db);
+  const controls = new FirestoreAccessControls(() => fs.db);
   let model: ScriptedModel;
   let blobs: MemoryBlobs;
   let events: ReturnType<typeof capturedEvents>;
@@ -63,7 +66,7 @@ describe("running an image job", () => {
     model = new ScriptedModel();
     blobs = new MemoryBlobs();
     events = capturedEvents();
-    deps = { jobs, model, blobs, events: events.log, clock: systemClock, leaseMs: LEASE_MS };
+    deps = { jobs, model, blobs, events: events.log, clock: systemClock, controls, leaseMs: LEASE_MS };
   });
   afterAll(() => fs.close());
 
@@ -146,6 +149,38 @@ describe("running an image job", () => {
       refunded: false,
     });
     expect(await used()).toBe(1);
+  });
+
+  it("fails a job whose owner was suspended after admission with ACCOUNT_SUSPENDED, refunding its unit once and calling no model", async () => {
+    const job = await admitted("mallory");
+    expect(await used("mallory")).toBe(1);
+    await fs.db
+      .doc("users/mallory")
+      .set({ suspended: { reason: "abuse", at: new Date().toISOString(), by: "ops@example.com" } }, { merge: true });
+    expect(await runImageJob(deps, job.id, delivery(job.id))).toEqual({
+      ack: true,
+      reason: "failed ACCOUNT_SUSPENDED",
+    });
+    // A duplicate and a retried delivery find the job terminal: no second refund, still no model call.
+    expect(await runImageJob(deps, job.id, delivery(job.id))).toEqual({ ack: true, reason: "job already failed" });
+    expect(await runImageJob(deps, job.id, delivery(job.id, 1))).toEqual({ ack: true, reason: "job already failed" });
+    expect(model.calls).toBe(0);
+    expect(blobs.writes).toBe(0);
+    expect(await stored(job.id)).toMatchObject({
+      status: "failed",
+      error: { code: "ACCOUNT_SUSPENDED" },
+      refunded: true,
+    });
+    expect(await used("mallory")).toBe(0);
+    expect(events.lines.map((l) => [l.event, l.errorCode])).toEqual([["failed", "ACCOUNT_SUSPENDED"]]);
+  });
+
+  it("runs the job of an account whose suspension was lifted before the delivery", async () => {
+    const job = await admitted("lifted");
+    await fs.db.doc("users/lifted").set({ suspended: { at: new Date().toISOString(), by: "ops" } }, { merge: true });
+    await fs.db.doc("users/lifted").update({ suspended: FieldValue.delete() });
+    expect(await runImageJob(deps, job.id, delivery(job.id))).toEqual({ ack: true, reason: "succeeded" });
+    expect(model.calls).toBe(1);
   });
 
   it("refuses a job of another kind without touching it, whatever the attempt", async () => {

@@ -3,7 +3,8 @@
 // queue's last attempt; permanent ones fail the job and refund the quota.
 
 import type { ImageRequest } from "@genai-platform/client/api";
-import type { BlobStore, Clock, EventLog, ImageModel, JobStore } from "../ports/index.ts";
+import type { AccessControls, BlobStore, Clock, EventLog, ImageModel, JobStore } from "../ports/index.ts";
+import { suspendedOwnerFailure } from "./access-policy.ts";
 import type { Job } from "./job.ts";
 import {
   claimJob,
@@ -27,6 +28,8 @@ export interface ImageJobDeps {
   blobs: BlobStore;
   events: EventLog;
   clock: Clock;
+  /** Whose jobs must not run: a suspension set after admission fails the job before the model call. */
+  controls: Pick<AccessControls, "suspension">;
   /**
    * How long a claimed job stays reserved for this delivery. With `heartbeat`, the claim takes the
    * heartbeat's short lease instead and renews it while the model works.
@@ -45,7 +48,6 @@ export async function runImageJob(deps: ImageJobDeps, jobId: string, delivery: D
   const claim = await claimJob(deps.jobs, jobId, "image", delivery, leaseMs);
   if (claim.type !== "claimed") return unclaimed(claim);
   const job = claim.job;
-  deps.events.generation(jobEvent(job, "running", {}, delivery));
   const stop = deps.heartbeat
     ? startHeartbeat(deps.jobs, job.id, delivery, deps.heartbeat, warnOnFailedRenewal(deps.events, job, delivery))
     : async () => {};
@@ -59,6 +61,13 @@ export async function runImageJob(deps: ImageJobDeps, jobId: string, delivery: D
 
 async function work(deps: ImageJobDeps, job: Job, delivery: Delivery, stop: () => Promise<void>): Promise<TaskOutcome> {
   try {
+    // Inside the try: a suspension that cannot be read is retried like any store failure.
+    const suspended = await suspendedOwnerFailure(deps.controls, job.uid);
+    if (suspended) {
+      await stop();
+      return await failOwned(deps, job.id, delivery, suspended);
+    }
+    deps.events.generation(jobEvent(job, "running", {}, delivery));
     const image = await deps.model.generate(job.request as ImageRequest, {});
     const objectPath = imageObjectPath(job);
     await deps.blobs.put(objectPath, image.data, image.mimeType);

@@ -8,6 +8,7 @@ import { capturedEvents } from "../../test/captured-events.ts";
 import { testFirestore } from "../../test/firestore.ts";
 import { OutageJobStore } from "../../test/outage-job-store.ts";
 import { RecordingQueue } from "../../test/recording-queue.ts";
+import { FirestoreAccessControls } from "../adapters/firestore/firestore-access-controls.ts";
 import { FirestoreAdmissionStore } from "../adapters/firestore/firestore-admission-store.ts";
 import { FirestoreJobStore } from "../adapters/firestore/firestore-job-store.ts";
 import { randomIds, systemClock } from "../adapters/system/system.ts";
@@ -70,6 +71,7 @@ describe("heartbeat leases", () => {
     blobs,
     events: capturedEvents().log,
     clock: systemClock,
+    controls: new FirestoreAccessControls(() => fs.db),
     leaseMs: 300_000,
     heartbeat: POLICY,
   });

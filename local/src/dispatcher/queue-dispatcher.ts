@@ -1,6 +1,7 @@
 // Delivers one queue's HTTP tasks the way Cloud Tasks does: not before their scheduleTime, through a
 // token bucket (rate, burst), under a concurrency cap, with Cloud Tasks' headers, and retried on
-// any non-2xx answer with the queue's backoff until maxAttempts.
+// any non-2xx answer with the queue's backoff until maxAttempts. A paused queue keeps what it holds
+// and dispatches nothing until it is resumed.
 
 import type { QueueDefinition } from "@genai-platform/definition";
 import { TokenBucket } from "limiter";
@@ -59,6 +60,7 @@ export class QueueDispatcher {
   private seq = 0;
   private pumping = false;
   private stopped = false;
+  private held = false;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(options: QueueDispatcherOptions) {
@@ -109,6 +111,27 @@ export class QueueDispatcher {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Whether the queue is paused (Cloud Tasks' PAUSED state). */
+  get paused(): boolean {
+    return this.held;
+  }
+
+  /**
+   * Stops dispatching without dropping anything: attempts in flight finish (a failed one is
+   * re-queued with its backoff as usual), new and pending tasks wait for `resume`.
+   */
+  pause(): void {
+    this.held = true;
+    clearTimeout(this.timer);
+  }
+
+  /** Dispatches again everything kept while paused, at the queue's rate. */
+  resume(): void {
+    if (!this.held) return;
+    this.held = false;
+    void this.pump();
+  }
+
   /** Stops dispatching; tasks in flight finish, pending ones are dropped. */
   stop(): void {
     this.stopped = true;
@@ -133,7 +156,7 @@ export class QueueDispatcher {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (!this.stopped) {
+      while (!this.stopped && !this.held) {
         const head = this.pending[0];
         if (!head) break;
         const wait = head.due - Date.now();
@@ -144,7 +167,7 @@ export class QueueDispatcher {
         }
         if (this.inFlight >= this.queue.maxConcurrentDispatches) break;
         await this.bucket.removeTokens(1);
-        if (this.stopped) break;
+        if (this.stopped || this.held) break;
         const next = this.pending.shift() as Pending;
         this.inFlight++;
         void this.deliver(next);

@@ -133,6 +133,8 @@ export interface LocalPlatform {
   /** The gateway: `<url>/<functionName>` for every public function. */
   url: string;
   projectId: string;
+  /** The location the local Cloud Tasks queues (and the functions) live in. */
+  region: string;
   firestoreHost: string;
   authHost: string;
   mediaBucket: string;
@@ -376,6 +378,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       },
       url: gateway.url,
       projectId,
+      region,
       firestoreHost: firestore.host,
       authHost: auth.host,
       mediaBucket,

@@ -229,4 +229,73 @@ describe("the local Cloud Tasks server", () => {
     expect(() => faults.push({ times: 2 })).toThrow(/createStatus or duplicate/);
     expect(() => faults.push({ afterCreate: true, duplicate: true })).toThrow(/afterCreate needs createStatus/);
   });
+
+  describe("pausing a queue", () => {
+    const pollQueue = getQueue("video-polls") as QueueDefinition;
+    const pollParent = queuePath(PROJECT, LOCATION, "video-polls");
+
+    async function twoQueues() {
+      const server = await startTasksServer({ project: PROJECT, location: LOCATION, queues: [imageQueue, pollQueue] });
+      cleanups.push(server.stop);
+      const target = await startTestTarget();
+      cleanups.push(target.close);
+      const client = await createCloudTasksClient({ localEndpoint: server.endpoint });
+      cleanups.push(() => client.close());
+      return { server, target, client };
+    }
+
+    it("keeps accepting tasks while PAUSED, dispatches none of them, and dispatches every one on resume", async () => {
+      const { server, target, client } = await twoQueues();
+      const [paused] = await client.pauseQueue({ name: parent });
+      expect(paused).toMatchObject({ name: parent, state: "PAUSED" });
+      expect((await client.getQueue({ name: parent }))[0].state).toBe("PAUSED");
+
+      for (const id of ["held-1", "held-2", "held-3"]) {
+        await client.createTask({ parent, task: { name: `${parent}/tasks/${id}`, httpRequest: { url: target.url } } });
+      }
+      // A task created after them on a running queue arrives: the paused queue had every chance to dispatch.
+      await client.createTask({ parent: pollParent, task: { httpRequest: { url: `${target.url}?running` } } });
+      while (server.stats()["video-polls"]?.succeeded !== 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(target.arrivals.map((a) => a.path)).toEqual(["/work?running"]);
+      expect(server.stats()["image-jobs"]).toMatchObject({ created: 3, dispatched: 0, pending: 3, inFlight: 0 });
+      const [tasks] = await client.listTasks({ parent }, { autoPaginate: true });
+      expect(tasks.map((t) => t.name?.split("/").pop())).toEqual(["held-1", "held-2", "held-3"]);
+
+      const [resumed] = await client.resumeQueue({ name: parent });
+      expect(resumed.state).toBe("RUNNING");
+      await server.idle();
+      expect(
+        target.arrivals.map((a) => String(a.headers["x-cloudtasks-taskname"])).filter((n) => n.startsWith("held")),
+      ).toEqual(["held-1", "held-2", "held-3"]);
+      expect(server.stats()["image-jobs"]).toMatchObject({ created: 3, succeeded: 3, pending: 0 });
+    });
+
+    it("is idempotent both ways and answers the Queue over plain REST with enum names", async () => {
+      const { server } = await twoQueues();
+      for (const action of ["pause", "pause", "resume", "resume"] as const) {
+        const response = await fetch(`${server.url}/v2/${parent}:${action}`, { method: "POST", body: "{}" });
+        expect(response.status).toBe(200);
+        expect(await response.json()).toMatchObject({ name: parent, state: action === "pause" ? "PAUSED" : "RUNNING" });
+      }
+      expect(server.dispatcher("image-jobs").paused).toBe(false);
+    });
+
+    it.each([
+      ["a body naming a field", "POST", JSON.stringify({ name: "x" }), 400, "INVALID_ARGUMENT"],
+      ["GET", "GET", undefined, 405, "UNIMPLEMENTED"],
+    ])("refuses %s on :pause and leaves the queue running", async (_case, method, body, status, code) => {
+      const { server } = await twoQueues();
+      const response = await fetch(`${server.url}/v2/${parent}:pause`, { method, ...(body ? { body } : {}) });
+      expect(response.status).toBe(status);
+      expect(await response.json()).toMatchObject({ error: { code: status, status: code } });
+      expect(server.dispatcher("image-jobs").paused).toBe(false);
+    });
+
+    it("answers NOT_FOUND for pausing a queue it does not have", async () => {
+      const { client } = await twoQueues();
+      await expect(client.pauseQueue({ name: queuePath(PROJECT, LOCATION, "nope") })).rejects.toMatchObject({
+        code: 5,
+      });
+    });
+  });
 });

@@ -1,5 +1,6 @@
 // A local Cloud Tasks v2 server: the REST API the SDK's fallback transport speaks (create, get,
-// delete, list tasks; get queue), handing each task to its queue's dispatcher, which delivers it.
+// delete, list tasks; get, pause and resume a queue), handing each task to its queue's dispatcher,
+// which delivers it.
 import { randomInt } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,6 +11,7 @@ import { createLocalOidcIssuer, type LocalOidcIssuer } from "./local-oidc-token.
 import { TaskFaults } from "./task-faults.ts";
 import {
   alreadyExists,
+  checkEmptyQueueActionBody,
   type Encoding,
   GoogleApiError,
   invalidArgument,
@@ -151,13 +153,31 @@ export async function startTasksServer(options: TasksServerOptions): Promise<Tas
       if (method === "GET") return send(res, 200, listTasks(state, url.searchParams, encoding));
       throw methodNotAllowed(method, path);
     }
-    if (/^projects\/[^/]+\/locations\/[^/]+\/queues\/[^/]+$/.test(path)) {
+    // `POST .../queues/{q}:pause` and `:resume` answer the Queue. A paused queue still accepts
+    // CreateTask and dispatches nothing until resumed; both are idempotent.
+    // Source: https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues/pause
+    // Source: https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues/resume
+    const actionMatch = /^(projects\/[^/]+\/locations\/[^/]+\/queues\/[^/:]+):(pause|resume)$/.exec(path);
+    if (actionMatch) {
+      const name = actionMatch[1] as string;
+      const state = queueAt(name);
+      if (method !== "POST") throw methodNotAllowed(method, path);
+      checkEmptyQueueActionBody(await readJson(req));
+      if (actionMatch[2] === "pause") state.dispatcher.pause();
+      else state.dispatcher.resume();
+      return send(res, 200, describeQueue(name, state, encoding));
+    }
+    if (/^projects\/[^/]+\/locations\/[^/]+\/queues\/[^/:]+$/.test(path)) {
       const state = queueAt(path);
       if (method !== "GET") throw methodNotAllowed(method, path);
-      const limits = { rate: state.dispatcher.rate, burst: state.dispatcher.burst };
-      return send(res, 200, queueJson(path, state.definition, limits, encoding));
+      return send(res, 200, describeQueue(path, state, encoding));
     }
     throw notFound(`no such resource ${path}`);
+  }
+
+  function describeQueue(name: string, state: QueueState, encoding: Encoding) {
+    const limits = { rate: state.dispatcher.rate, burst: state.dispatcher.burst };
+    return queueJson(name, state.definition, limits, encoding, state.dispatcher.paused ? "PAUSED" : "RUNNING");
   }
 
   function queueAt(path: string): QueueState {

@@ -200,12 +200,33 @@ export function taskJson(task: StoredTask, view: "BASIC" | "FULL", encoding: Enc
   };
 }
 
-/** A Queue resource: rate limits (with any local override) and the retry policy from the definition. */
+/**
+ * google.cloud.tasks.v2.Queue.State, in proto order: STATE_UNSPECIFIED, RUNNING, PAUSED, DISABLED.
+ * Source: https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues#State
+ */
+const QUEUE_STATES = ["STATE_UNSPECIFIED", "RUNNING", "PAUSED", "DISABLED"];
+
+/**
+ * PauseQueue and ResumeQueue take the queue from the path only (`body: "*"` over a request whose
+ * one field is that path): the body must be empty, or `{}` as the SDK's REST transport sends it.
+ * A field it names is refused as Google's JSON transcoding refuses an unknown name.
+ * Source: https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues/pause (Request body)
+ */
+export function checkEmptyQueueActionBody(body: unknown): void {
+  if (!isRecord(body)) throw invalidArgument("Invalid JSON payload received. Expected an object.");
+  const [field] = Object.keys(body);
+  if (field !== undefined) {
+    throw invalidArgument(`Invalid JSON payload received. Unknown name "${field}": Cannot find field.`);
+  }
+}
+
+/** A Queue resource: rate limits (with any local override), the retry policy from the definition, its state. */
 export function queueJson(
   name: string,
   queue: QueueDefinition,
   limits: { rate: number; burst: number },
   encoding: Encoding,
+  state: "RUNNING" | "PAUSED" = "RUNNING",
 ) {
   return {
     name,
@@ -221,7 +242,6 @@ export function queueJson(
       maxBackoff: formatDuration(durationMs(queue.retry.maxBackoff)),
       maxDoublings: queue.retry.maxDoublings,
     },
-    // Queue.State RUNNING.
-    state: encoding.intEnums ? 1 : "RUNNING",
+    state: encodeEnum(QUEUE_STATES, QUEUE_STATES.indexOf(state), encoding),
   };
 }

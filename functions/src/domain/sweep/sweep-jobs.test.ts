@@ -7,6 +7,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { capturedEvents } from "../../../test/captured-events.ts";
 import { testFirestore } from "../../../test/firestore.ts";
 import { RecordingQueue } from "../../../test/recording-queue.ts";
+import { FirestoreAccessControls } from "../../adapters/firestore/firestore-access-controls.ts";
 import { FirestoreAdmissionStore } from "../../adapters/firestore/firestore-admission-store.ts";
 import { FirestoreJobStore } from "../../adapters/firestore/firestore-job-store.ts";
 import { FirestoreUnfinishedJobs } from "../../adapters/firestore/firestore-unfinished-jobs.ts";
@@ -42,6 +43,7 @@ describe("sweeping stranded jobs", () => {
   let nowMs = Date.now();
   const clock: Clock = { now: () => new Date(nowMs) };
   const jobs = new FirestoreJobStore(fs.db, () => clock.now());
+  const controls = new FirestoreAccessControls(() => fs.db);
   let queue: RecordingQueue;
   let events: ReturnType<typeof capturedEvents>;
   let deps: SweepDeps;
@@ -119,7 +121,7 @@ describe("sweeping stranded jobs", () => {
     // The requeued task runs the job once.
     const model = new CountingModel();
     const outcome = await runImageJob(
-      { jobs, model, blobs, events: events.log, clock, leaseMs: 60_000 },
+      { jobs, model, blobs, events: events.log, clock, controls, leaseMs: 60_000 },
       job.id,
       delivery(sweepTaskId(job.id, 1), 0),
     );
@@ -161,7 +163,7 @@ describe("sweeping stranded jobs", () => {
   it("is the backstop when the final attempt meets a live holder that then dies", async () => {
     const job = await admitted();
     const model = new CountingModel();
-    const worker = { jobs, model, blobs, events: events.log, clock, leaseMs: 60_000 };
+    const worker = { jobs, model, blobs, events: events.log, clock, controls, leaseMs: 60_000 };
     // A holder claimed the job and is (as far as the store knows) still working on it.
     await fs.db
       .doc(`jobs/${job.id}`)

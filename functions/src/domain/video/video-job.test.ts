@@ -9,6 +9,7 @@ import { capturedEvents } from "../../../test/captured-events.ts";
 import { testFirestore } from "../../../test/firestore.ts";
 import { OutageJobStore } from "../../../test/outage-job-store.ts";
 import { RecordingQueue } from "../../../test/recording-queue.ts";
+import { FirestoreAccessControls } from "../../adapters/firestore/firestore-access-controls.ts";
 import { FirestoreAdmissionStore } from "../../adapters/firestore/firestore-admission-store.ts";
 import { FirestoreJobStore } from "../../adapters/firestore/firestore-job-store.ts";
 import { randomIds } from "../../adapters/system/system.ts";
@@ -53,7 +54,16 @@ beforeEach(async () => {
   queue = new RecordingQueue();
   events = capturedEvents();
   jobs = new FirestoreJobStore(fs.db, () => NOW);
-  deps = { jobs, queue, model: veo, events: events.log, clock: { now: () => NOW }, bucket: BUCKET, leaseMs: 120_000 };
+  deps = {
+    jobs,
+    queue,
+    model: veo,
+    events: events.log,
+    clock: { now: () => NOW },
+    controls: new FirestoreAccessControls(() => fs.db),
+    bucket: BUCKET,
+    leaseMs: 120_000,
+  };
 });
 
 /** Admits a video job exactly as generateVideo does; its start task is the queue's first. */
@@ -249,6 +259,23 @@ describe("a video job", () => {
     expect(outcome.ack).toBe(jobStatus === "failed");
     expect(await job(admitted.id)).toMatchObject({ status: jobStatus, refunded });
     expect((await job(admitted.id)).operationName).toBeUndefined();
+  });
+
+  it("fails the start of a suspended owner's job with ACCOUNT_SUSPENDED and refunds it once, starting no operation", async () => {
+    const admitted = await admitVideo("a suspended owner's film", "mallory");
+    expect(await videoUsage("mallory")).toBe(1);
+    await fs.db.doc("users/mallory").set({ suspended: { reason: "abuse", at: NOW.toISOString(), by: "ops" } });
+    const start = lastTask();
+    expect(await deliver(start)).toEqual({ ack: true, reason: "failed ACCOUNT_SUSPENDED" });
+    expect(await deliver(start, 1)).toEqual({ ack: true, reason: "job already failed" });
+    expect(starts("a suspended owner's film")).toBe(0);
+    expect(await job(admitted.id)).toMatchObject({
+      status: "failed",
+      error: { code: "ACCOUNT_SUSPENDED" },
+      refunded: true,
+    });
+    expect(await videoUsage("mallory")).toBe(0);
+    expect(queue.tasks.filter((t) => t.queue === "video-polls")).toEqual([]);
   });
 
   it("carries a future scheduleTime on every poll task", async () => {

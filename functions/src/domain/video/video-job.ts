@@ -13,6 +13,7 @@
 import type { TaskPayload, VideoRequest } from "@genai-platform/client/api";
 import type { QueueName } from "@genai-platform/definition";
 import type {
+  AccessControls,
   Clock,
   EventLog,
   JobStore,
@@ -21,6 +22,7 @@ import type {
   VideoModel,
   VideoOperationState,
 } from "../../ports/index.ts";
+import { suspendedOwnerFailure } from "../access-policy.ts";
 import { isTerminal, type Job, type JobFailure } from "../job.ts";
 import {
   claimJob,
@@ -50,6 +52,11 @@ export interface VideoJobDeps {
   model: VideoModel;
   events: EventLog;
   clock: Clock;
+  /**
+   * Whose jobs must not start: a suspension set after admission fails the job before Veo is
+   * called. Polls of an operation already started go on: that generation is billed either way.
+   */
+  controls: Pick<AccessControls, "suspension">;
   /** Media bucket Veo writes into. */
   bucket: string;
   /**
@@ -92,7 +99,6 @@ export async function startVideoJob(deps: VideoJobDeps, jobId: string, delivery:
     await enqueuePoll(deps, job.id, job.polls ?? 1);
     return { ack: true, reason: "operation already started; poll ensured" };
   }
-  deps.events.generation(jobEvent(job, "running", {}, delivery));
 
   // A holder killed while Veo answers stops renewing, so the next delivery takes over within one
   // lease. Every path stops the renewals before its transition, as the image worker does.
@@ -101,6 +107,10 @@ export async function startVideoJob(deps: VideoJobDeps, jobId: string, delivery:
     : async () => {};
   let operationName: string;
   try {
+    // Inside the try: a suspension that cannot be read is retried like a model outage.
+    const suspended = await suspendedOwnerFailure(deps.controls, job.uid);
+    if (suspended) return await failOwned(deps, job.id, delivery, suspended);
+    deps.events.generation(jobEvent(job, "running", {}, delivery));
     ({ operationName } = await deps.model.start(job.request as VideoRequest, {
       outputUri: videoOutputUri(deps.bucket, job),
     }));

@@ -57,13 +57,13 @@ const DEPLOYABLE_PACKAGES = ["definition", "client", "functions"] as const;
 const FRAMEWORK = "@google-cloud/functions-framework";
 /**
  * Packages left out of the bundle and installed by the Cloud Functions build from the pinned
- * versions: the framework (it is the server), and the gax-based clients, which read their JSON
- * client configs and protos from their own package folders at load time (esbuild cannot see those).
+ * versions: the framework (it is the server), and Firestore's gax-based client, which reads its JSON
+ * client config and protos from its own package folder at load time (esbuild cannot see those).
  */
-const EXTERNALS = [FRAMEWORK, "@google-cloud/tasks", "@google-cloud/firestore"] as const;
+const EXTERNALS = [FRAMEWORK, "@google-cloud/firestore"] as const;
 const MANIFEST = ".bundle-manifest.json";
 /** Bump when the build options below change, so cached bundles are not reused. */
-const BUILD_VERSION = 2;
+const BUILD_VERSION = 3;
 
 /** An ESM bundle of CommonJS packages still calls `require` and reads `__dirname`: define them. */
 const ESM_BANNER = [

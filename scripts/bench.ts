@@ -1,10 +1,11 @@
 // `npm run bench -- herd [--users N] [--rate R] [--json FILE]` and
-// `npm run bench -- coldstart [--runs K] [--json FILE]` and `npm run bench -- flood [--requests N]` and
+// `npm run bench -- coldstart [--runs K] [--shape previous|current|both] [--json FILE]` and `npm run bench -- flood [--requests N]` and
 // `npm run bench -- faults [--fast] [--json FILE]` (the fault matrix). Each starts what it needs on free ports
 // and stops it afterwards, prints its figures beside the baseline of the same run, and names each
 // goal with whether it is met (exit 1 when one is not). The JSON carries the goals with the figures.
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { SHAPES, type ShapeName } from "@genai-platform/local/bench/bundle-shapes.ts";
 import { runColdStart } from "@genai-platform/local/bench/coldstart.ts";
 import { ALL_SCENARIOS, FAST_SCENARIOS } from "@genai-platform/local/bench/fault-scenarios.ts";
 import { faultMatrixHolds, renderFaultMatrix, runFaultMatrix } from "@genai-platform/local/bench/faults.ts";
@@ -19,7 +20,7 @@ const spec = {
   command: "npm run bench --",
   usage: [
     "herd [--users 1000] [--rate R] [--json FILE]",
-    "coldstart [--runs 5] [--json FILE]",
+    "coldstart [--runs 5] [--shape previous|current|both] [--json FILE]",
     "flood [--requests 60] [--json FILE]",
     "faults [--fast] [--json FILE]",
   ],
@@ -29,6 +30,7 @@ const spec = {
     rate: { type: "string", positive: true },
     runs: { type: "string", positive: true },
     requests: { type: "string", positive: true },
+    shape: { type: "string" },
     json: { type: "string" },
     fast: { type: "boolean" },
   },
@@ -59,11 +61,16 @@ runCli(spec, process.argv.slice(2), async (values, positionals) => {
   }
   if (kind === "coldstart") {
     if (values.users !== undefined || values.rate !== undefined) return "--users and --rate are for herd";
+    const shape = values.shape ?? "both";
+    if (shape !== "both" && !(SHAPES as readonly string[]).includes(shape)) {
+      return `--shape is previous, current or both, not "${shape}"`;
+    }
+    const shapes: readonly ShapeName[] = shape === "both" ? SHAPES : [shape as ShapeName];
     const runs = Math.round(Number(values.runs ?? 5));
-    const rows = await runColdStart({ runs, log });
-    const goals = coldStartGoals(rows);
-    console.log(`\n${renderColdStart(rows, runs, goals)}`);
-    await writeJson(values.json, { runs, rows, goals });
+    const result = await runColdStart({ runs, shapes, log });
+    const goals = coldStartGoals(result.rows);
+    console.log(`\n${renderColdStart(result, goals)}`);
+    await writeJson(values.json, { ...result, goals });
     return goals.every((g) => g.met) ? 0 : 1;
   }
   if (kind === "flood") {

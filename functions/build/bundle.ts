@@ -1,5 +1,6 @@
 // Bundles one deployable (its entry module from the platform definition) with esbuild into a
-// directory Cloud Functions can build: index.js (ESM) plus a package.json. Also a CLI for CI.
+// directory Cloud Functions can build: index.js (ESM), the chunks its dynamic imports load on first
+// use, and a package.json. Also a CLI for CI.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
@@ -22,7 +23,37 @@ export interface BundleOptions {
   outDir: string;
   /** Versions of the external packages the bundle depends on. Default: the workspace's pins. */
   dependencies?: Record<string, string>;
+  /** How the bundle is cut; default DEPLOYED_SHAPE. Only benchmarks build another. */
+  shape?: BundleShape;
 }
+
+/**
+ * How a bundle is cut. Deployments use DEPLOYED_SHAPE; the cold-start benchmark also builds the
+ * shape bundles had before, to measure both in one run.
+ */
+export interface BundleShape {
+  /**
+   * esbuild code splitting: every dynamic `import()` becomes a chunk read only when the code path
+   * runs. Without it the imported code is inlined, and Node parses all of it at start.
+   */
+  splitting: boolean;
+  /** Resolve every `google-auth-library` import to the one copy the functions workspace pins. */
+  dedupeAuthLibrary: boolean;
+  /** Packages left external besides the framework and Firestore (installed from the pinned versions). */
+  externals: readonly string[];
+  /**
+   * Modules swapped at build time, as absolute paths: `{ [original]: replacement }`. For a
+   * benchmark's earlier code path only; a replacement may live outside the deployable packages.
+   */
+  substitutes: Readonly<Record<string, string>>;
+}
+
+export const DEPLOYED_SHAPE: BundleShape = {
+  splitting: true,
+  dedupeAuthLibrary: true,
+  externals: [],
+  substitutes: {},
+};
 
 export interface BundleResult {
   name: string;
@@ -31,13 +62,15 @@ export interface BundleResult {
   hash: string;
   /** Object name for the source bucket; changes exactly when the bundle does. */
   objectName: string;
-  /** Output files, relative to `outDir`. */
+  /** Output files, relative to `outDir`: index.js, its chunks, package.json. */
   files: string[];
-  /** Bytes of `index.js`. */
+  /** Bytes of `index.js`, what Node reads at start. */
   bytes: number;
+  /** Bytes of every JavaScript file (index.js and its chunks). */
+  totalBytes: number;
   /** True when the previous build was reused because no input changed. */
   cached: boolean;
-  /** Every module in `index.js`, as esbuild's metafile lists it, relative to the repository root. */
+  /** Every module in index.js and its chunks, as esbuild's metafile lists it, relative to the repository root. */
   inputs: string[];
 }
 
@@ -57,13 +90,15 @@ const DEPLOYABLE_PACKAGES = ["definition", "client", "functions"] as const;
 const FRAMEWORK = "@google-cloud/functions-framework";
 /**
  * Packages left out of the bundle and installed by the Cloud Functions build from the pinned
- * versions: the framework (it is the server), and the gax-based clients, which read their JSON
- * client configs and protos from their own package folders at load time (esbuild cannot see those).
+ * versions: the framework (it is the server), and Firestore's gax-based client, which reads its JSON
+ * client config and protos from its own package folder at load time (esbuild cannot see those).
  */
-const EXTERNALS = [FRAMEWORK, "@google-cloud/tasks", "@google-cloud/firestore"] as const;
+const EXTERNALS = [FRAMEWORK, "@google-cloud/firestore"] as const;
 const MANIFEST = ".bundle-manifest.json";
 /** Bump when the build options below change, so cached bundles are not reused. */
-const BUILD_VERSION = 2;
+const BUILD_VERSION = 3;
+/** Chunks sit beside index.js, so a bundled CommonJS module's `__dirname` is the same in every file. */
+const CHUNK_NAMES = "chunk-[hash]";
 
 /** An ESM bundle of CommonJS packages still calls `require` and reads `__dirname`: define them. */
 const ESM_BANNER = [
@@ -92,21 +127,32 @@ interface Manifest {
 
 const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
 
-let pinned: Record<string, string> | undefined;
-async function externalVersions(): Promise<Record<string, string>> {
-  if (pinned === undefined) {
-    const pkg = JSON.parse(await readFile(join(FUNCTIONS_DIR, "package.json"), "utf8")) as {
+let pins: Record<string, string> | undefined;
+/** The pinned versions of `externals`, from the workspace's package.json or, failing that, the installed package. */
+async function externalVersions(externals: readonly string[]): Promise<Record<string, string>> {
+  pins ??= (
+    JSON.parse(await readFile(join(FUNCTIONS_DIR, "package.json"), "utf8")) as {
       dependencies?: Record<string, string>;
-    };
-    const versions: Record<string, string> = {};
-    for (const name of EXTERNALS) {
-      const version = pkg.dependencies?.[name];
-      if (!version) throw new Error(`functions/package.json does not pin ${name}`);
-      versions[name] = version;
     }
-    pinned = versions;
+  ).dependencies;
+  const versions: Record<string, string> = {};
+  for (const name of externals) {
+    const version = pins?.[name] ?? (await installedVersion(name));
+    if (!version) throw new Error(`functions/package.json does not pin ${name}`);
+    versions[name] = version;
   }
-  return pinned;
+  return versions;
+}
+
+/** A benchmark's extra external is not a deployed dependency; the repository's install has it. */
+async function installedVersion(name: string): Promise<string | undefined> {
+  if ((EXTERNALS as readonly string[]).includes(name)) return undefined;
+  try {
+    const pkg = JSON.parse(await readFile(join(REPO_DIR, "node_modules", name, "package.json"), "utf8"));
+    return (pkg as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
 }
 
 function packageJson(fn: Deployable, versions: Record<string, string>): string {
@@ -159,15 +205,13 @@ async function readManifest(outDir: string): Promise<Manifest | undefined> {
   }
 }
 
-const OUTPUT_FILES = ["index.js", "package.json"];
-
 /** The previous build is reusable when its options match and no input file's content changed. */
 async function reusable(rootDir: string, outDir: string, key: string): Promise<Manifest | undefined> {
   const manifest = await readManifest(outDir);
   if (!manifest || manifest.key !== key || !manifest.sizes) return undefined;
   try {
-    for (const file of OUTPUT_FILES) {
-      if ((await stat(join(outDir, file))).size !== manifest.sizes[file]) return undefined;
+    for (const [file, size] of Object.entries(manifest.sizes)) {
+      if ((await stat(join(outDir, file))).size !== size) return undefined;
     }
     const current = await stampInputs(rootDir, Object.keys(manifest.inputs), manifest.inputs);
     for (const [input, stamp] of Object.entries(manifest.inputs)) {
@@ -181,14 +225,20 @@ async function reusable(rootDir: string, outDir: string, key: string): Promise<M
 
 /**
  * Refuses a bundle that pulls in code from a package that is never deployed (the local platform,
- * infra, scripts): what esbuild's metafile lists as an input is exactly what ships.
+ * infra, scripts): what esbuild's metafile lists as an input is exactly what ships. A benchmark's
+ * substitute is the one exception, named by the build that asked for it.
  */
-function assertDeployableInputs(functionName: string, rootDir: string, inputs: readonly string[]): void {
+function assertDeployableInputs(
+  functionName: string,
+  rootDir: string,
+  inputs: readonly string[],
+  substitutes: readonly string[],
+): void {
   const allowed = [rootDir, ...DEPLOYABLE_PACKAGES.map((name) => join(REPO_DIR, name))];
   for (const input of inputs) {
     const path = resolve(rootDir, input);
     const inRepo = path.startsWith(REPO_DIR + sep);
-    if (!inRepo || path.split(sep).includes("node_modules")) continue;
+    if (!inRepo || path.split(sep).includes("node_modules") || substitutes.includes(path)) continue;
     if (allowed.some((dir) => path === dir || path.startsWith(dir + sep))) continue;
     throw new BundleError(
       functionName,
@@ -205,30 +255,64 @@ interface Job {
 }
 
 /**
- * Builds every stale deployable in ONE esbuild run (shared parsing of the SDKs they have in
- * common), then writes each bundle and its manifest into its own directory.
+ * esbuild plugin: one google-auth-library for the whole bundle. @google/genai pins major 10 and
+ * brings its own copy (with its own gaxios) beside the workspace's 11; genai only constructs
+ * GoogleAuth and calls getRequestHeaders(), which 11 keeps, so the second copy is dead weight that
+ * every cold start parses.
  */
-async function buildJobs(
-  jobs: readonly Job[],
-  rootDir: string,
-  versions: Record<string, string>,
-): Promise<Map<Job, Manifest>> {
-  const virtualOut = join(rootDir, ".bundle-out");
-  let built: esbuild.BuildResult<{ metafile: true; write: false }>;
+function dedupeAuthLibrary(): esbuild.Plugin {
+  return {
+    name: "dedupe-google-auth-library",
+    setup(build) {
+      build.onResolve({ filter: /^google-auth-library(\/.*)?$/ }, async (args) => {
+        if (args.pluginData === "deduped") return undefined;
+        const result = await build.resolve(args.path, {
+          kind: args.kind,
+          resolveDir: FUNCTIONS_DIR,
+          pluginData: "deduped",
+        });
+        return result.errors.length > 0 ? { errors: result.errors } : { path: result.path };
+      });
+    },
+  };
+}
+
+/** esbuild plugin: swaps whole modules (by resolved absolute path) for a benchmark's earlier code path. */
+function substitute(substitutes: Readonly<Record<string, string>>): esbuild.Plugin {
+  return {
+    name: "substitute-modules",
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (!args.path.startsWith(".")) return undefined;
+        const path = resolve(args.resolveDir, args.path);
+        return substitutes[path] ? { path: substitutes[path] } : undefined;
+      });
+    },
+  };
+}
+
+async function esbuildOne(job: Job, rootDir: string, shape: BundleShape, virtualOut: string) {
+  const plugins: esbuild.Plugin[] = [];
+  if (Object.keys(shape.substitutes).length > 0) plugins.push(substitute(shape.substitutes));
+  if (shape.dedupeAuthLibrary) plugins.push(dedupeAuthLibrary());
   try {
-    built = await esbuild.build({
+    return await esbuild.build({
       absWorkingDir: rootDir,
-      entryPoints: jobs.map((job, i) => ({ in: job.entry, out: `${i}/index` })),
+      entryPoints: [{ in: job.entry, out: "index" }],
       outdir: virtualOut,
       bundle: true,
+      splitting: shape.splitting,
+      chunkNames: CHUNK_NAMES,
       platform: "node",
       format: "esm",
       target: "node22",
       minify: true,
       keepNames: true,
       legalComments: "none",
-      external: [...EXTERNALS],
+      external: [...EXTERNALS, ...shape.externals],
+      // esbuild prepends the banner to every output file: each chunk is a module of its own.
       banner: { js: ESM_BANNER },
+      plugins,
       metafile: true,
       write: false,
       logLevel: "silent",
@@ -236,33 +320,53 @@ async function buildJobs(
   } catch (cause) {
     const errors = (cause as { errors?: esbuild.Message[] }).errors ?? [];
     const first = errors[0];
-    const file = first?.location?.file;
-    const job = jobs.find((j) => file !== undefined && resolve(rootDir, file) === j.entry) ?? jobs[0]!;
     const where = first?.location ? ` (${first.location.file}:${first.location.line})` : "";
-    const name = jobs.length === 1 ? job.fn.name : jobs.map((j) => j.fn.name).join(", ");
-    throw new BundleError(name, `esbuild failed: ${first?.text ?? String(cause)}${where}`, { cause });
+    throw new BundleError(job.fn.name, `esbuild failed: ${first?.text ?? String(cause)}${where}`, { cause });
   }
+}
+
+/**
+ * Builds every stale deployable, each in its own esbuild run (so its chunks are its own and a change
+ * to one deployable cannot move another's chunk boundaries), then writes each bundle and its
+ * manifest into its own directory.
+ */
+async function buildJobs(
+  jobs: readonly Job[],
+  rootDir: string,
+  versions: Record<string, string>,
+  shape: BundleShape,
+): Promise<Map<Job, Manifest>> {
   const manifests = new Map<Job, Manifest>();
   await Promise.all(
     jobs.map(async (job, i) => {
-      const outPath = join(virtualOut, String(i), "index.js");
-      const code = built.outputFiles.find((f) => f.path === outPath);
-      const meta = Object.entries(built.metafile.outputs).find(([path]) => resolve(rootDir, path) === outPath)?.[1];
-      if (!code || !meta) throw new BundleError(job.fn.name, "esbuild produced no index.js");
-      assertDeployableInputs(job.fn.name, rootDir, Object.keys(meta.inputs));
+      const virtualOut = join(rootDir, ".bundle-out", String(i));
+      const built = await esbuildOne(job, rootDir, shape, virtualOut);
+      if (!built.outputFiles.some((f) => f.path === join(virtualOut, "index.js"))) {
+        throw new BundleError(job.fn.name, "esbuild produced no index.js");
+      }
+      const inputs = new Set<string>();
+      for (const meta of Object.values(built.metafile.outputs))
+        for (const input of Object.keys(meta.inputs)) inputs.add(input);
+      assertDeployableInputs(job.fn.name, rootDir, [...inputs], Object.values(shape.substitutes));
       // Written aside and moved into place, so a concurrent run (the plan and tests share the
       // cache) never sees a half-written bundle.
       const staging = `${job.outDir}.staging-${process.pid}-${i}`;
       await rm(staging, { recursive: true, force: true });
       await mkdir(staging, { recursive: true });
-      await writeFile(join(staging, "index.js"), code.contents);
+      const files: string[] = [];
+      for (const output of built.outputFiles) {
+        const file = relative(virtualOut, output.path);
+        await writeFile(join(staging, file), output.contents);
+        files.push(file);
+      }
       await writeFile(join(staging, "package.json"), packageJson(job.fn, versions));
+      files.push("package.json");
       const sizes: Record<string, number> = {};
-      for (const file of OUTPUT_FILES) sizes[file] = (await stat(join(staging, file))).size;
+      for (const file of files.sort()) sizes[file] = (await stat(join(staging, file))).size;
       const manifest: Manifest = {
         key: job.key,
-        inputs: await stampInputs(rootDir, Object.keys(meta.inputs)),
-        hash: await hashOutputs(staging, OUTPUT_FILES),
+        inputs: await stampInputs(rootDir, [...inputs]),
+        hash: await hashOutputs(staging, files),
         sizes,
       };
       await writeFile(join(staging, MANIFEST), JSON.stringify(manifest));
@@ -290,14 +394,22 @@ export async function bundleDeployables(
   options: Omit<BundleOptions, "outDir"> = {},
 ): Promise<BundleResult[]> {
   const rootDir = options.rootDir ?? FUNCTIONS_DIR;
-  const versions = options.dependencies ?? (await externalVersions());
+  const shape = options.shape ?? DEPLOYED_SHAPE;
+  const versions = options.dependencies ?? (await externalVersions([...EXTERNALS, ...shape.externals]));
   const version = JSON.stringify(versions);
   const jobs: Job[] = items.map(({ fn, outDir }) => ({
     fn,
     entry: resolve(rootDir, fn.entryPoint),
     outDir: resolve(outDir),
     key: sha256(
-      JSON.stringify({ BUILD_VERSION, entry: fn.entryPoint, name: fn.name, version, esbuild: esbuild.version }),
+      JSON.stringify({
+        BUILD_VERSION,
+        entry: fn.entryPoint,
+        name: fn.name,
+        version,
+        shape,
+        esbuild: esbuild.version,
+      }),
     ),
   }));
   const missing = jobs.filter((job) => !existsSync(job.entry));
@@ -314,19 +426,20 @@ export async function bundleDeployables(
   }
   const previous = await Promise.all(jobs.map((job) => reusable(rootDir, job.outDir, job.key)));
   const stale = jobs.filter((_, i) => previous[i] === undefined);
-  const fresh = stale.length > 0 ? await buildJobs(stale, rootDir, versions) : new Map<Job, Manifest>();
+  const fresh = stale.length > 0 ? await buildJobs(stale, rootDir, versions, shape) : new Map<Job, Manifest>();
   return Promise.all(
     jobs.map(async (job, i) => {
       const manifest = previous[i] ?? fresh.get(job)!;
-      const bytes = manifest.sizes["index.js"] ?? 0;
+      const files = Object.keys(manifest.sizes);
       const objectName = `${serviceName(job.fn.name)}-${manifest.hash.slice(0, 16)}.zip`;
       return {
         name: job.fn.name,
         outDir: job.outDir,
         hash: manifest.hash,
         objectName,
-        files: OUTPUT_FILES,
-        bytes,
+        files,
+        bytes: manifest.sizes["index.js"] ?? 0,
+        totalBytes: files.filter((f) => f.endsWith(".js")).reduce((sum, f) => sum + (manifest.sizes[f] ?? 0), 0),
         cached: previous[i] !== undefined,
         inputs: Object.keys(manifest.inputs).map((input) => relative(REPO_DIR, resolve(rootDir, input))),
       };

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { platform } from "@genai-platform/definition";
-import { BundleError, bundleAll, bundleDeployable } from "@genai-platform/functions/bundle";
+import { BundleError, bundleAll, bundleDeployable, DEPLOYED_SHAPE } from "@genai-platform/functions/bundle";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const FIXTURE = resolve(import.meta.dirname, "fixtures", "bundle");
@@ -74,6 +74,47 @@ describe("bundleDeployable", () => {
     expect(stdout.trim()).toBe("loaded");
   });
 
+  it("puts a dynamically imported module in a chunk beside index.js that ships, runs and is hashed", async () => {
+    await writeFile(join(root, "src/lib/later.ts"), 'export const later = () => "loaded on first use";\n');
+    await writeFile(
+      join(root, "src/entries/lazy.ts"),
+      'export const run = async () => (await import("../lib/later.ts")).later();\n',
+    );
+    const lazy = { name: "lazyWorker", entryPoint: "src/entries/lazy.ts" };
+    const before = await bundleDeployable(lazy, { rootDir: root, outDir: join(work, "h") });
+    const chunks = before.files.filter((file) => file.startsWith("chunk-"));
+    const texts = await Promise.all(chunks.map((file) => readFile(join(before.outDir, file), "utf8")));
+    const lazyChunk = chunks[texts.findIndex((text) => text.includes("loaded on first use"))];
+    expect(lazyChunk).toBeDefined();
+    const code = await readFile(join(before.outDir, "index.js"), "utf8");
+    expect(code).not.toContain("loaded on first use");
+    expect(code).toContain(`import("./${lazyChunk}")`);
+    expect(before.totalBytes).toBeGreaterThan(before.bytes);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      "--input-type=module",
+      "-e",
+      `const m = await import(${JSON.stringify(join(before.outDir, "index.js"))}); console.log(await m.run());`,
+    ]);
+    expect(stdout.trim()).toBe("loaded on first use");
+    // A change to the lazily loaded module alone is a new bundle: the hash covers every chunk.
+    await writeFile(join(root, "src/lib/later.ts"), 'export const later = () => "changed";\n');
+    const after = await bundleDeployable(lazy, { rootDir: root, outDir: join(work, "h") });
+    expect(after.objectName).not.toBe(before.objectName);
+  });
+
+  it("leaves the code split out when asked for one file, and builds the shapes apart", async () => {
+    const lazy = { name: "lazyWorker", entryPoint: "src/entries/lazy.ts" };
+    const oneFile = await bundleDeployable(lazy, {
+      rootDir: root,
+      outDir: join(work, "i"),
+      shape: { ...DEPLOYED_SHAPE, splitting: false },
+    });
+    expect(oneFile.files).toEqual(["index.js", "package.json"]);
+    const split = await bundleDeployable(lazy, { rootDir: root, outDir: join(work, "i") });
+    expect(split.cached).toBe(false);
+    expect(split.files.some((file) => file.startsWith("chunk-"))).toBe(true);
+  });
+
   it("names the function when its entry file is missing", async () => {
     const missing = { name: "videoWorker", entryPoint: "src/entries/no-such-worker.ts" };
     const attempt = bundleDeployable(missing, { rootDir: root, outDir: join(work, "f") });
@@ -113,6 +154,19 @@ describe("the deployed bundles", () => {
         ).toEqual([]);
         expect(result.inputs.some((input) => input.startsWith("functions/src/entries/"))).toBe(true);
         expect(result.inputs.some((input) => input.startsWith("definition/src/"))).toBe(true);
+        // One google-auth-library: @google/genai's own copy is resolved to the workspace's.
+        expect(result.inputs.filter((input) => input.includes("/node_modules/google-auth-library/"))).toEqual([]);
+        // Cloud Tasks goes over REST: the gax client is neither bundled nor installed.
+        expect(result.inputs.some((input) => input.includes("@google-cloud/tasks"))).toBe(false);
+        const pkg = JSON.parse(await readFile(join(result.outDir, "package.json"), "utf8"));
+        expect(Object.keys(pkg.dependencies)).not.toContain("@google-cloud/tasks");
+        // Every chunk a file imports is one of the files the directory ships (and the hash covers).
+        for (const file of result.files.filter((f) => f.endsWith(".js"))) {
+          const code = await readFile(join(result.outDir, file), "utf8");
+          for (const [, chunk] of code.matchAll(/["']\.\/(chunk-[\w-]+\.js)["']/g)) {
+            expect(result.files).toContain(chunk);
+          }
+        }
       }
     } finally {
       await rm(out, { recursive: true, force: true });

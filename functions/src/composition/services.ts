@@ -58,7 +58,7 @@ export function createServices(config: RuntimeConfig) {
         import("../adapters/tasks/cloud-tasks-client.ts"),
         import("../adapters/tasks/cloud-tasks-queue.ts"),
       ]);
-      const client = await createCloudTasksClient(
+      const client = createCloudTasksClient(
         config.local.cloudTasksEndpoint ? { localEndpoint: config.local.cloudTasksEndpoint } : {},
       );
       return new CloudTasksQueue({

@@ -1,27 +1,49 @@
-// Cold start per deployable: from spawning its process to the first REAL 2xx answer (a verified
-// token, Firestore reads and writes, the local Cloud Tasks / Vertex AI servers), median of K runs,
-// beside a hello-world functions-framework process measured in the same run (the baseline).
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+// Cold start per deployable and bundle shape: from spawning its process to the first REAL 2xx
+// answer (a verified token, Firestore reads and writes, the local Cloud Tasks / Vertex AI servers),
+// median of K runs, beside a hello-world functions-framework process measured in the same run (the
+// baseline). Runs are interleaved (hello-world, then every deployable in every shape, K times), so
+// a machine busy with other work weighs on every column alike.
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type FunctionDefinition, platform } from "@genai-platform/definition";
-import { bundleAll, DEFAULT_BUNDLE_ROOT } from "@genai-platform/functions/bundle";
+import { type BundleResult, bundleAll, DEFAULT_BUNDLE_ROOT } from "@genai-platform/functions/bundle";
 import { freePort } from "../firestore-emulator.ts";
 import { ManagedProcess } from "../managed-process.ts";
 import { type LocalPlatform, localFunctionEnvironment, startLocalPlatform } from "../platform/local-platform.ts";
+import { BUNDLE_SHAPES, type ShapeName } from "./bundle-shapes.ts";
 import { median, round } from "./stats.ts";
 
 export interface ColdStartRow {
   function: string;
+  shape: ShapeName;
+  /** index.js, what Node reads at start. */
   bundleKiB: number;
+  /** Every JavaScript file of the bundle (index.js and its chunks). */
+  totalKiB: number;
   /** Median spawn → first real 2xx. */
   ms: number;
   /** Median spawn → server listening (module loading), the rest is the first request itself. */
   listenMs: number;
   /** The hello-world baseline of the same run. */
   helloMs: number;
+  /** ms / helloMs. */
   ratio: number;
+  /** listenMs / the hello-world's own spawn → listening. */
+  listenRatio: number;
 }
+
+export interface ColdStartResult {
+  runs: number;
+  helloMs: number;
+  helloListenMs: number;
+  rows: ColdStartRow[];
+}
+
+/** Where each shape's bundles are built; under the repository's node_modules so externals resolve. */
+const BUNDLE_ROOTS: Readonly<Record<ShapeName, string>> = {
+  current: DEFAULT_BUNDLE_ROOT,
+  previous: join(DEFAULT_BUNDLE_ROOT, "..", "bundles-previous-shape"),
+};
 
 const SERVE = new URL("../platform/serve-function.ts", import.meta.url).pathname;
 const HELLO = `import { http } from "@google-cloud/functions-framework";
@@ -33,52 +55,84 @@ interface Probe {
   init: RequestInit;
 }
 
-export async function runColdStart(options: { runs: number; log?: (line: string) => void }): Promise<ColdStartRow[]> {
+export async function runColdStart(options: {
+  runs: number;
+  shapes: readonly ShapeName[];
+  log?: (line: string) => void;
+}): Promise<ColdStartResult> {
   const log = options.log ?? (() => {});
-  const bundles = await bundleAll(platform.functions, DEFAULT_BUNDLE_ROOT);
+  const bundles = new Map<ShapeName, BundleResult[]>();
+  for (const shape of options.shapes) {
+    bundles.set(shape, await bundleAll(platform.functions, BUNDLE_ROOTS[shape], { shape: BUNDLE_SHAPES[shape] }));
+  }
   // Room for every probe's admission: each run of generateImage/generateVideo creates a real job.
   const roomy = { image: 1000, video: 1000, agent: 1000, perMinute: 600 };
   const local = await startLocalPlatform({ tierLimits: { free: roomy, pro: roomy } });
-  const dir = await mkdtemp(join(tmpdir(), "coldstart-"));
   try {
     // The hello-world lives next to the repository's node_modules so it resolves functions-framework.
     const hello = join(DEFAULT_BUNDLE_ROOT, "..", "hello-world.mjs");
     await writeFile(hello, HELLO);
-    const { ms: helloMs } = await timeRuns(options.runs, () => ({
+    const helloSpec: RunSpec = {
       entry: hello,
       target: "hello",
       env: { PATH: process.env.PATH ?? "", NODE_ENV: "production" },
       probe: (url) => ({ url, init: {} }),
-    }));
-    log(`hello-world: ${Math.round(helloMs)} ms`);
-
+    };
     const probes = await probesFor(local);
-    const rows: ColdStartRow[] = [];
-    for (const fn of platform.functions) {
-      const bundle = bundles.find((b) => b.name === fn.name);
-      if (!bundle) throw new Error(`no bundle for ${fn.name}`);
-      const { ms, listenMs } = await timeRuns(options.runs, () => ({
-        entry: join(bundle.outDir, "index.js"),
-        target: fn.name,
-        env: environmentOf(fn, local),
-        probe: probes(fn),
-      }));
+    const cases = platform.functions.flatMap((fn) =>
+      options.shapes.map((shape) => {
+        const bundle = bundles.get(shape)?.find((b) => b.name === fn.name);
+        if (!bundle) throw new Error(`no ${shape} bundle for ${fn.name}`);
+        const spec: RunSpec = {
+          entry: join(bundle.outDir, "index.js"),
+          target: fn.name,
+          env: environmentOf(fn, local),
+          probe: probes(fn),
+        };
+        return { fn, shape, bundle, spec, samples: [] as Sample[] };
+      }),
+    );
+    const helloSamples: Sample[] = [];
+    // Round 0 is not recorded: it pays for the file system cache and the local servers' first
+    // connections, which no later cold start in production would see from this side.
+    for (let round = 0; round <= options.runs; round++) {
+      const hello = await timeOne(helloSpec);
+      if (round > 0) helloSamples.push(hello);
+      for (const c of cases) {
+        const sample = await timeOne(c.spec);
+        if (round > 0) c.samples.push(sample);
+      }
+      if (round > 0) log(`round ${round} of ${options.runs} done`);
+    }
+    const helloMs = median(helloSamples.map((s) => s.ms));
+    const helloListenMs = median(helloSamples.map((s) => s.listenMs));
+    log(`hello-world: ${Math.round(helloMs)} ms`);
+    const rows = cases.map(({ fn, shape, bundle, samples }): ColdStartRow => {
+      const ms = median(samples.map((s) => s.ms));
+      const listenMs = median(samples.map((s) => s.listenMs));
       const row = {
         function: fn.name,
+        shape,
         bundleKiB: Math.round(bundle.bytes / 1024),
+        totalKiB: Math.round(bundle.totalBytes / 1024),
         ms: Math.round(ms),
         listenMs: Math.round(listenMs),
         helloMs: Math.round(helloMs),
         ratio: round(ms / helloMs),
+        listenRatio: round(listenMs / helloListenMs),
       };
-      log(`${row.function}: ${row.ms} ms (${row.ratio} × hello-world)`);
-      rows.push(row);
-    }
-    return rows;
+      log(`${row.function} (${shape}): ${row.ms} ms (${row.ratio} × hello-world)`);
+      return row;
+    });
+    return { runs: options.runs, helloMs: Math.round(helloMs), helloListenMs: Math.round(helloListenMs), rows };
   } finally {
-    await rm(dir, { recursive: true, force: true });
     await local.stop();
   }
+}
+
+interface Sample {
+  ms: number;
+  listenMs: number;
 }
 
 interface RunSpec {
@@ -88,17 +142,8 @@ interface RunSpec {
   probe: (url: string) => Probe;
 }
 
-async function timeRuns(runs: number, spec: () => RunSpec): Promise<{ ms: number; listenMs: number }> {
-  // One unrecorded run first: it pays for the file system cache and the local servers' first
-  // connections, which no later cold start in production would see from this side.
-  await timeOne(spec());
-  const samples: Array<{ ms: number; listenMs: number }> = [];
-  for (let i = 0; i < runs; i++) samples.push(await timeOne(spec()));
-  return { ms: median(samples.map((s) => s.ms)), listenMs: median(samples.map((s) => s.listenMs)) };
-}
-
 /** Spawns the process and polls the real request every 5 ms until it answers 2xx. */
-async function timeOne(spec: RunSpec): Promise<{ ms: number; listenMs: number }> {
+async function timeOne(spec: RunSpec): Promise<Sample> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
   const probe = spec.probe(url);
@@ -162,6 +207,15 @@ async function probesFor(local: LocalPlatform): Promise<(fn: FunctionDefinition)
     body: JSON.stringify({ prompt: "a cold start, measured", aspectRatio: "1:1" }),
   });
   const { jobId } = (await admitted.json()) as { jobId: string };
+  // The video worker refuses an image job on its queue: it gets a finished video job of its own,
+  // failed at once by a permanent model error (400), so no poll schedule has to run out first.
+  local.vertex?.faults.push({ status: 400, times: 1 });
+  const video = await fetch(`${local.url}/generateVideo`, {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ prompt: "a cold start, measured", durationSeconds: 4 }),
+  });
+  const { jobId: videoJobId } = (await video.json()) as { jobId: string };
   await local.tasks.idle();
   let task = 0;
   const delivery = (queue: string) => ({
@@ -173,10 +227,7 @@ async function probesFor(local: LocalPlatform): Promise<(fn: FunctionDefinition)
       "X-CloudTasks-TaskRetryCount": "0",
       "X-CloudTasks-TaskExecutionCount": "0",
     },
-    body: JSON.stringify({
-      jobId,
-      step: queue === "video-jobs" ? "start" : "run",
-    }),
+    body: JSON.stringify(queue === "video-jobs" ? { jobId: videoJobId, step: "start" } : { jobId, step: "run" }),
   });
   const post = (body: unknown): RequestInit => ({ method: "POST", headers: json, body: JSON.stringify(body) });
   return (fn) => (url) => {

@@ -1,7 +1,7 @@
 // How the benchmarks report: every figure in one unit system (seconds, megabytes, percent) with one
 // number format, and each goal named with its target, the measured value and whether it is met.
 // The JSON carries the same goals next to the figures they judge.
-import type { ColdStartRow } from "./coldstart.ts";
+import type { ColdStartResult, ColdStartRow } from "./coldstart.ts";
 import type { HerdResult, HerdSide } from "./herd.ts";
 import { table } from "./stats.ts";
 
@@ -17,7 +17,7 @@ export interface Goal {
 
 /** Seconds with two decimals, everywhere: `63.75 s`, `0.34 s`. */
 export const seconds = (s: number) => `${s.toFixed(2)} s`;
-export const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+export const megabytes = (bytes: number, digits = 1) => `${(bytes / 1e6).toFixed(digits)} MB`;
 export const ratio = (r: number) => `${r.toFixed(2)} ×`;
 export const percent = (p: number) => `${p.toFixed(1)} %`;
 
@@ -71,30 +71,52 @@ export function renderHerd(result: HerdResult, goals: readonly Goal[]): string {
   ].join("\n");
 }
 
-/** Cold start goal: each deployable's first real answer within `maxRatio` × a hello-world process. */
-export function coldStartGoals(rows: readonly ColdStartRow[], maxRatio = 2): Goal[] {
-  return rows.map((r, i) => ({
-    goal: `${r.function} cold start (spawn → first real 2xx)`,
-    figure: `rows[${i}].ratio`,
-    target: `≤ ${ratio(maxRatio)} hello-world`,
-    measured: `${ratio(r.ratio)} (${seconds(r.ms / 1000)} vs ${seconds(r.helloMs / 1000)})`,
-    met: r.ratio <= maxRatio,
-  }));
+/**
+ * Cold start goals, on the deployed (current) shape only: each deployable's first real answer within
+ * 2.5 × a hello-world process, the agent (Mastra and two model SDKs) within 4 ×.
+ */
+export const COLD_START_TARGETS: Readonly<Record<string, number>> = { default: 2.5, creativeDirectorAgent: 4 };
+
+export function coldStartGoals(rows: readonly ColdStartRow[], targets = COLD_START_TARGETS): Goal[] {
+  return rows.flatMap((r, i) => {
+    if (r.shape !== "current") return [];
+    const maxRatio = targets[r.function] ?? targets.default ?? 2.5;
+    return [
+      {
+        goal: `${r.function} cold start (spawn → first real 2xx)`,
+        figure: `rows[${i}].ratio`,
+        target: `≤ ${ratio(maxRatio)} hello-world`,
+        measured: `${ratio(r.ratio)} (${seconds(r.ms / 1000)} vs ${seconds(r.helloMs / 1000)})`,
+        met: r.ratio <= maxRatio,
+      },
+    ];
+  });
 }
 
-export function renderColdStart(rows: readonly ColdStartRow[], runs: number, goals: readonly Goal[]): string {
+export function renderColdStart(result: ColdStartResult, goals: readonly Goal[]): string {
+  const { rows, runs } = result;
+  const previous = new Map(rows.filter((r) => r.shape === "previous").map((r) => [r.function, r]));
+  const change = (r: ColdStartRow) => {
+    const before = previous.get(r.function);
+    return r.shape === "current" && before ? percent((100 * (r.ms - before.ms)) / before.ms) : "";
+  };
   return [
-    `cold start: spawn → first real 2xx, median of ${runs}, beside a hello-world functions-framework process`,
+    `cold start: spawn → listening and → first real 2xx, median of ${runs} interleaved runs, beside a hello-world ` +
+      `functions-framework process (listening ${seconds(result.helloListenMs / 1000)}, first 2xx ${seconds(result.helloMs / 1000)})`,
+    "previous = one file, no code splitting, Cloud Tasks through @google-cloud/tasks; current = what deploys",
     "",
     table(
-      ["function", "bundle", "listening", "first 2xx", "hello-world", "ratio"],
+      ["function", "shape", "index.js", "all JS", "listening", "× hello", "first 2xx", "× hello", "vs previous"],
       rows.map((r) => [
         r.function,
-        megabytes(r.bundleKiB * 1024),
+        r.shape,
+        megabytes(r.bundleKiB * 1024, 2),
+        megabytes(r.totalKiB * 1024, 2),
         seconds(r.listenMs / 1000),
+        ratio(r.listenRatio),
         seconds(r.ms / 1000),
-        seconds(r.helloMs / 1000),
         ratio(r.ratio),
+        change(r),
       ]),
     ),
     "",

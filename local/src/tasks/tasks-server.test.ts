@@ -1,10 +1,10 @@
-// The local Cloud Tasks v2 server as the real SDK (REST fallback) and plain HTTP clients see it:
+// The local Cloud Tasks v2 server as Google's client library (REST fallback) and plain HTTP clients see it:
 // task and queue resources, Google's error shapes, and the stats endpoint benchmarks read.
 
 import { getQueue, type QueueDefinition, queuePath } from "@genai-platform/definition";
-import { createCloudTasksClient } from "@genai-platform/functions/adapters/tasks/cloud-tasks-client.ts";
 import type { CloudTasksClient } from "@google-cloud/tasks";
 import { afterEach, describe, expect, it } from "vitest";
+import { createGaxTasksClient } from "./gax-tasks-client.ts";
 import { TaskFaults } from "./task-faults.ts";
 import { startTasksServer, type TasksServer } from "./tasks-server.ts";
 import { startTestTarget, type TestTarget } from "./test-target.ts";
@@ -29,7 +29,7 @@ async function setup(rates?: Record<string, number>): Promise<{
   cleanups.push(server.stop);
   const target = await startTestTarget();
   cleanups.push(target.close);
-  const client = await createCloudTasksClient({ localEndpoint: server.endpoint });
+  const client = createGaxTasksClient(server.endpoint);
   cleanups.push(() => client.close());
   return { server, client, target };
 }
@@ -96,7 +96,7 @@ describe("the local Cloud Tasks server", () => {
     cleanups.push(server.stop);
     const slowFailing = await startTestTarget({ status: () => 500, holdMs: 100 });
     cleanups.push(slowFailing.close);
-    const client = await createCloudTasksClient({ localEndpoint: server.endpoint });
+    const client = createGaxTasksClient(server.endpoint);
     cleanups.push(() => client.close());
     const [created] = await client.createTask({ parent, task: { httpRequest: { url: slowFailing.url } } });
     while (slowFailing.arrivals.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -175,7 +175,7 @@ describe("the local Cloud Tasks server", () => {
     cleanups.push(ok.close);
     const failing = await startTestTarget({ status: () => 500 });
     cleanups.push(failing.close);
-    const client = await createCloudTasksClient({ localEndpoint: server.endpoint });
+    const client = createGaxTasksClient(server.endpoint);
     cleanups.push(() => client.close());
 
     await client.createTask({ parent, task: { httpRequest: { url: ok.url } } });
@@ -239,7 +239,7 @@ describe("the local Cloud Tasks server", () => {
       cleanups.push(server.stop);
       const target = await startTestTarget();
       cleanups.push(target.close);
-      const client = await createCloudTasksClient({ localEndpoint: server.endpoint });
+      const client = createGaxTasksClient(server.endpoint);
       cleanups.push(() => client.close());
       return { server, target, client };
     }

@@ -1,7 +1,15 @@
-// The one Cloud Tasks client module: builds a CloudTasksClient for production (Application Default
-// Credentials) or for a local server speaking the Cloud Tasks v2 REST API.
-import type { CloudTasksClient } from "@google-cloud/tasks";
-import { OAuth2Client } from "google-auth-library";
+// The one Cloud Tasks client module: a REST client authorized with Application Default Credentials
+// in production, or pointed at a local server speaking the Cloud Tasks v2 REST API.
+import { GoogleAuth, OAuth2Client } from "google-auth-library";
+import { CloudTasksRestClient } from "./cloud-tasks-rest.ts";
+
+/** Source: https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues.tasks/create (service endpoint) */
+const CLOUD_TASKS_URL = "https://cloudtasks.googleapis.com";
+/**
+ * CreateTask accepts cloud-platform or cloud-tasks; cloud-platform is what the gax client asked for.
+ * Source: https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues.tasks/create (Authorization scopes)
+ */
+const SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 
 export interface CloudTasksClientOptions {
   /** `host:port` of a local Cloud Tasks v2 REST server (tests, the local platform); unset in production. */
@@ -20,19 +28,17 @@ export function parseEndpoint(endpoint: string): { host: string; port: number } 
 }
 
 /**
- * Always the REST fallback transport (`fallback: true`), never gRPC: it loads less at cold start
- * (no grpc-js channel or proto loading on the request path) and it is the SAME code path locally and
- * in the cloud, so what the tests exercise against the local server is what production runs.
+ * The same request code locally and in the cloud; only the base URL and the credentials differ, so
+ * what the tests exercise against the local server is what production sends.
  */
-export async function createCloudTasksClient(options: CloudTasksClientOptions = {}): Promise<CloudTasksClient> {
-  // Imported on first use: the SDK is external to the bundles (it reads its JSON client config from
-  // its package folder), and a static import would load it at every cold start, used or not.
-  const { CloudTasksClient } = await import("@google-cloud/tasks");
-  if (!options.localEndpoint) return new CloudTasksClient({ fallback: true });
+export function createCloudTasksClient(options: CloudTasksClientOptions = {}): CloudTasksRestClient {
+  if (!options.localEndpoint) {
+    return new CloudTasksRestClient({ baseUrl: CLOUD_TASKS_URL, auth: new GoogleAuth({ scopes: [SCOPE] }) });
+  }
   const { host, port } = parseEndpoint(options.localEndpoint);
-  // The SDK insists on a real google-auth-library client; a static token keeps it off the metadata
-  // server and Google's token endpoint. The local server ignores the token.
-  const authClient = new OAuth2Client();
-  authClient.setCredentials({ access_token: "local-cloud-tasks", expiry_date: Date.now() + 365 * 24 * 3600 * 1000 });
-  return new CloudTasksClient({ fallback: true, protocol: "http", apiEndpoint: host, port, authClient });
+  // A static token keeps the local path off the metadata server and Google's token endpoint while
+  // the request still goes through the same authorizer call; the local server ignores the token.
+  const auth = new OAuth2Client();
+  auth.setCredentials({ access_token: "local-cloud-tasks", expiry_date: Date.now() + 365 * 24 * 3600 * 1000 });
+  return new CloudTasksRestClient({ baseUrl: `http://${host}:${port}`, auth });
 }

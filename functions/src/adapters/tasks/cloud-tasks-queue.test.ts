@@ -1,15 +1,15 @@
-// CloudTasksQueue through the real @google-cloud/tasks SDK (REST fallback) against the local Cloud
-// Tasks server, whose dispatcher delivers to a local worker: the whole path a job takes to its worker.
+// CloudTasksQueue through the REST client against the local Cloud Tasks server, whose dispatcher
+// delivers to a local worker: the whole path a job takes to its worker, and the task as created.
 
 import { getQueue, type QueueDefinition, queuePath } from "@genai-platform/definition";
 import type { DispatchOutcome } from "@genai-platform/local/dispatcher/queue-dispatcher.ts";
 import { checkWorkerRequest, decodeJwtPayload } from "@genai-platform/local/tasks/local-oidc-token.ts";
 import { startTasksServer } from "@genai-platform/local/tasks/tasks-server.ts";
 import { startTestTarget } from "@genai-platform/local/tasks/test-target.ts";
-import type { CloudTasksClient } from "@google-cloud/tasks";
 import { afterEach, describe, expect, it } from "vitest";
 import { createCloudTasksClient } from "./cloud-tasks-client.ts";
 import { CloudTasksQueue } from "./cloud-tasks-queue.ts";
+import type { CreateTaskClient } from "./cloud-tasks-rest.ts";
 
 const PROJECT = "demo-tasks";
 const LOCATION = "europe-west1";
@@ -38,8 +38,7 @@ async function setup(status: (n: number) => number = () => 200) {
   cleanups.push(server.stop);
   const target = await startTestTarget({ status });
   cleanups.push(target.close);
-  const client = await createCloudTasksClient({ localEndpoint: server.endpoint });
-  cleanups.push(() => client.close());
+  const client = createCloudTasksClient({ localEndpoint: server.endpoint });
   const path = queuePath(PROJECT, LOCATION, "image-jobs");
   const queue = new CloudTasksQueue({
     client,
@@ -132,6 +131,66 @@ describe("CloudTasksQueue on the local Cloud Tasks server", () => {
     expect(server.stats()["image-jobs"]).toMatchObject({ created: 1, dispatched: 3, succeeded: 0, exhausted: 1 });
   });
 
+  it("creates the task with its name, POST, base64 body, OIDC token, schedule time and dispatch deadline", async () => {
+    const { server, queue, path, target } = await setup();
+    const scheduleTime = new Date(Date.now() + 3_600_000 + 250);
+    await queue.enqueue("image-jobs", {
+      taskId: "job-shape",
+      payload: { jobId: "job-shape", step: "run" },
+      scheduleTime,
+    });
+    const name = `${path}/tasks/job-shape`;
+    const read = await fetch(`${server.url}/v2/${name}?responseView=FULL`);
+    expect(read.status).toBe(200);
+    const task = (await read.json()) as Record<string, unknown> & { httpRequest: Record<string, unknown> };
+    expect(task).toMatchObject({
+      name,
+      scheduleTime: scheduleTime.toISOString(),
+      dispatchDeadline: "60s",
+      httpRequest: {
+        url: target.url,
+        httpMethod: "POST",
+        headers: { "Content-Type": "application/json" },
+        oidcToken: { serviceAccountEmail: INVOKER, audience: target.url },
+      },
+    });
+    expect(JSON.parse(Buffer.from(String(task.httpRequest.body), "base64").toString())).toEqual({
+      jobId: "job-shape",
+      step: "run",
+    });
+  });
+
+  it("sends Google's REST request: the queue's tasks URL, a bearer token and the task JSON", async () => {
+    // A bare HTTP endpoint in the Cloud Tasks server's place records the request; its empty 409
+    // (no Google error JSON) still reads as ALREADY_EXISTS by the HTTP mapping.
+    const endpoint = await startTestTarget({ status: () => 409 });
+    cleanups.push(endpoint.close);
+    const path = queuePath(PROJECT, LOCATION, "image-jobs");
+    const queue = new CloudTasksQueue({
+      client: createCloudTasksClient({ localEndpoint: new URL(endpoint.url).host }),
+      queues: { "image-jobs": { path, workerUrl: "https://imageworker.example.run.app" } },
+      invokerEmail: INVOKER,
+    });
+    await expect(queue.enqueue("image-jobs", run("job-wire"))).resolves.toBe("exists");
+    const [request] = endpoint.arrivals;
+    expect(request?.method).toBe("POST");
+    expect(request?.path).toBe(`/v2/${path}/tasks`);
+    expect(request?.headers.authorization).toBe("Bearer local-cloud-tasks");
+    expect(request?.headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(request?.body ?? "")).toEqual({
+      task: {
+        name: `${path}/tasks/job-wire`,
+        httpRequest: {
+          url: "https://imageworker.example.run.app",
+          httpMethod: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: Buffer.from(JSON.stringify({ jobId: "job-wire", step: "run" })).toString("base64"),
+          oidcToken: { serviceAccountEmail: INVOKER, audience: "https://imageworker.example.run.app" },
+        },
+      },
+    });
+  });
+
   it("refuses a queue this function has not been configured for, naming it", async () => {
     const { queue } = await setup();
     await expect(queue.enqueue("video-jobs", run("job-v"))).rejects.toThrow(/video-jobs/);
@@ -141,20 +200,23 @@ describe("CloudTasksQueue on the local Cloud Tasks server", () => {
     const { target } = await setup();
     const server = await startTasksServer({ project: PROJECT, location: LOCATION, queues: [] });
     cleanups.push(server.stop);
-    const client = await createCloudTasksClient({ localEndpoint: server.endpoint });
-    cleanups.push(() => client.close());
+    const client = createCloudTasksClient({ localEndpoint: server.endpoint });
     const queue = new CloudTasksQueue({
       client,
       queues: { "image-jobs": { path: queuePath(PROJECT, LOCATION, "image-jobs"), workerUrl: target.url } },
       invokerEmail: INVOKER,
     });
     // The server knows no queue: NOT_FOUND (5) must reach the caller, which refunds and answers 503.
-    await expect(queue.enqueue("image-jobs", run("job-x"))).rejects.toMatchObject({ code: 5 });
+    await expect(queue.enqueue("image-jobs", run("job-x"))).rejects.toMatchObject({
+      code: 5,
+      status: "NOT_FOUND",
+      httpStatus: 404,
+    });
   });
 });
 
 describe("CloudTasksQueue's deadline on CreateTask", () => {
-  it("passes a 10 s timeout on every createTask call by default", async () => {
+  it("passes a 10 s deadline on every createTask call by default", async () => {
     const calls: unknown[][] = [];
     const client = {
       createTask: async (...args: unknown[]) => {
@@ -163,26 +225,27 @@ describe("CloudTasksQueue's deadline on CreateTask", () => {
       },
     };
     const queue = new CloudTasksQueue({
-      client: client as unknown as Pick<CloudTasksClient, "createTask">,
+      client: client as CreateTaskClient,
       queues: { "image-jobs": { path: queuePath(PROJECT, LOCATION, "image-jobs"), workerUrl: "http://127.0.0.1:1/w" } },
       invokerEmail: INVOKER,
     });
     await queue.enqueue("image-jobs", run("job-t"));
-    expect(calls[0]?.[1]).toEqual({ timeout: 10_000 });
+    expect(calls[0]?.[2]).toEqual({ timeoutMs: 10_000 });
   });
 
   it("gives up on a Cloud Tasks endpoint that never answers", async () => {
     const hung = await startTestTarget({ hang: true });
     cleanups.push(hung.close);
-    const client = await createCloudTasksClient({ localEndpoint: new URL(hung.url).host });
-    cleanups.push(() => client.close());
+    const client = createCloudTasksClient({ localEndpoint: new URL(hung.url).host });
     const queue = new CloudTasksQueue({
       client,
       queues: { "image-jobs": { path: queuePath(PROJECT, LOCATION, "image-jobs"), workerUrl: hung.url } },
       invokerEmail: INVOKER,
       timeoutMs: 200,
     });
-    // DEADLINE_EXCEEDED (4).
-    await expect(queue.enqueue("image-jobs", run("job-hung"))).rejects.toMatchObject({ code: 4 });
+    await expect(queue.enqueue("image-jobs", run("job-hung"))).rejects.toMatchObject({
+      code: 4,
+      status: "DEADLINE_EXCEEDED",
+    });
   });
 });

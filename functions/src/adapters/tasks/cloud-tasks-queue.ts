@@ -3,19 +3,17 @@
 
 import type { QueueName } from "@genai-platform/definition";
 import type { QueueTarget } from "@genai-platform/definition/runtime-config";
-import type { CloudTasksClient } from "@google-cloud/tasks";
 import type { TaskQueue, TaskRequest } from "../../ports/index.ts";
+import type { CreateTaskClient, HttpTask } from "./cloud-tasks-rest.ts";
 
 /**
- * gRPC status ALREADY_EXISTS, which the REST transport maps an HTTP 409 to: a task name used in the
- * last hour or so. Source: https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues.tasks/create
+ * google.rpc.Code ALREADY_EXISTS (HTTP 409): a task name used in the last hour or so.
+ * Source: https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues.tasks/create
  */
 const ALREADY_EXISTS = 6;
-/** HttpMethod.POST in the Cloud Tasks v2 API. Source: https://cloud.google.com/tasks/docs/reference/rest/v2/HttpMethod */
-const HTTP_POST = 1;
 
 export interface CloudTasksQueueOptions {
-  client: Pick<CloudTasksClient, "createTask">;
+  client: CreateTaskClient;
   /** Where each queue lives and which worker drains it; only the queues this function enqueues on. */
   queues: Partial<Record<QueueName, QueueTarget>>;
   /** Service account Cloud Tasks signs worker calls as (the workers only admit this identity). */
@@ -36,35 +34,32 @@ export class CloudTasksQueue implements TaskQueue {
   async enqueue(queue: QueueName, task: TaskRequest): Promise<"created" | "exists"> {
     const target = this.options.queues[queue];
     if (!target) throw new Error(`queue "${queue}" is not configured for this function`);
-    const scheduleTime = task.scheduleTime?.getTime();
     try {
-      await this.options.client.createTask(
-        {
-          parent: target.path,
-          task: {
-            name: `${target.path}/tasks/${task.taskId}`,
-            httpRequest: {
-              url: target.workerUrl,
-              httpMethod: HTTP_POST,
-              headers: { "Content-Type": "application/json" },
-              body: Buffer.from(JSON.stringify(task.payload)),
-              oidcToken: { serviceAccountEmail: this.options.invokerEmail, audience: target.workerUrl },
-            },
-            ...(scheduleTime === undefined
-              ? {}
-              : { scheduleTime: { seconds: Math.floor(scheduleTime / 1000), nanos: (scheduleTime % 1000) * 1e6 } }),
-            ...(this.options.dispatchDeadlineSeconds === undefined
-              ? {}
-              : { dispatchDeadline: { seconds: this.options.dispatchDeadlineSeconds } }),
-          },
-        },
-        { timeout: this.options.timeoutMs ?? 10_000 },
-      );
+      await this.options.client.createTask(target.path, this.httpTask(target, task), {
+        timeoutMs: this.options.timeoutMs ?? 10_000,
+      });
       return "created";
     } catch (error) {
       // A task of this name exists or existed within the last hour: the job is already enqueued.
       if ((error as { code?: unknown }).code === ALREADY_EXISTS) return "exists";
       throw error;
     }
+  }
+
+  /** Source: https://cloud.google.com/tasks/docs/reference/rest/v2/projects.locations.queues.tasks#HttpRequest */
+  private httpTask(target: QueueTarget, task: TaskRequest): HttpTask {
+    const deadline = this.options.dispatchDeadlineSeconds;
+    return {
+      name: `${target.path}/tasks/${task.taskId}`,
+      httpRequest: {
+        url: target.workerUrl,
+        httpMethod: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: Buffer.from(JSON.stringify(task.payload)).toString("base64"),
+        oidcToken: { serviceAccountEmail: this.options.invokerEmail, audience: target.workerUrl },
+      },
+      ...(task.scheduleTime === undefined ? {} : { scheduleTime: task.scheduleTime.toISOString() }),
+      ...(deadline === undefined ? {} : { dispatchDeadline: `${deadline}s` }),
+    };
   }
 }

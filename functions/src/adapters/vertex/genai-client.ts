@@ -1,7 +1,9 @@
 // The one @google/genai client module: Vertex AI with Application Default Credentials in production,
 // or a local stand-in (tests, the local platform) reached with a static token and no auth traffic.
 import { GoogleGenAI, type GoogleGenAIOptions } from "@google/genai";
-import { OAuth2Client } from "google-auth-library";
+import { staticAuthClient } from "./static-auth-client.ts";
+
+export { LOCAL_ACCESS_TOKEN, staticAuthClient } from "./static-auth-client.ts";
 
 export interface GenAiClientOptions {
   project: string;
@@ -12,19 +14,6 @@ export interface GenAiClientOptions {
 }
 
 type GenAiAuthClient = NonNullable<GoogleGenAIOptions["googleAuthOptions"]>["authClient"];
-
-/** The bearer token sent to a local stand-in; it checks nothing, so the value only marks the traffic. */
-export const LOCAL_ACCESS_TOKEN = "local-stand-in-token";
-
-/**
- * An auth client that already holds a token valid for a day, so google-auth-library never refreshes
- * it (no metadata server probe, no token endpoint).
- */
-export function staticAuthClient(token = LOCAL_ACCESS_TOKEN): OAuth2Client {
-  const client = new OAuth2Client();
-  client.setCredentials({ access_token: token, expiry_date: Date.now() + 24 * 60 * 60 * 1000 });
-  return client;
-}
 
 /**
  * Builds the client. The SDK does not retry unless `httpOptions.retryOptions` is set, and we leave it

@@ -2,7 +2,7 @@
 // Default Credentials in production, or a local stand-in reached with a static token.
 import type { GoogleVertexProvider } from "@ai-sdk/google-vertex";
 import type { MastraModelConfig } from "@mastra/core/llm";
-import { staticAuthClient } from "./genai-client.ts";
+import { staticAuthClient } from "./static-auth-client.ts";
 
 export interface AgentLanguageModelOptions {
   project: string;

@@ -1,4 +1,5 @@
-// `npm run bench -- herd [--users N] [--rate R] [--json FILE]` and
+// `npm run bench -- herd [--users N] [--rate R] [--runs 3] [--instances 3] [--json FILE]`,
+// `npm run bench -- fairness [--users N] [--hog 300] [--rate R] [--instances 3] [--json FILE]` and
 // `npm run bench -- coldstart [--runs K] [--json FILE]` and `npm run bench -- flood [--requests N]`. Each starts what it needs on free ports
 // and stops it afterwards, prints its figures beside the baseline of the same run, and names each
 // goal with whether it is met (exit 1 when one is not). The JSON carries the goals with the figures.
@@ -7,15 +8,24 @@ import { dirname, resolve } from "node:path";
 import { runColdStart } from "@genai-platform/local/bench/coldstart.ts";
 import { runFlood } from "@genai-platform/local/bench/flood.ts";
 import { defaultRate, runHerd } from "@genai-platform/local/bench/herd.ts";
-import { coldStartGoals, herdGoals, renderColdStart, renderHerd } from "@genai-platform/local/bench/report.ts";
+import {
+  coldStartGoals,
+  fairnessGoals,
+  herdGoals,
+  renderColdStart,
+  renderFairness,
+  renderGoals,
+  renderHerd,
+} from "@genai-platform/local/bench/report.ts";
 import { type CliSpec, runCli } from "./cli.ts";
 
-const BENCHMARKS = ["herd", "coldstart", "flood"] as const;
+const BENCHMARKS = ["herd", "fairness", "coldstart", "flood"] as const;
 
 const spec = {
   command: "npm run bench --",
   usage: [
-    "herd [--users 1000] [--rate R] [--json FILE]",
+    "herd [--users 1000] [--rate R] [--runs 3] [--instances 3] [--json FILE]",
+    "fairness [--users 1000] [--hog 300] [--rate R] [--instances 3] [--json FILE]",
     "coldstart [--runs 5] [--json FILE]",
     "flood [--requests 60] [--json FILE]",
   ],
@@ -25,6 +35,8 @@ const spec = {
     rate: { type: "string", positive: true },
     runs: { type: "string", positive: true },
     requests: { type: "string", positive: true },
+    instances: { type: "string", positive: true },
+    hog: { type: "string", positive: true },
     json: { type: "string" },
   },
 } as const satisfies CliSpec;
@@ -42,18 +54,40 @@ process.env.METADATA_SERVER_DETECTION ??= "none";
 runCli(spec, process.argv.slice(2), async (values, positionals) => {
   const kind = positionals[0];
   if (kind === undefined) return `which benchmark? (known: ${BENCHMARKS.join(", ")})`;
-  if (kind === "herd") {
-    if (values.runs !== undefined) return "--runs is for coldstart; herd takes --users and --rate";
+  if (kind === "herd" || kind === "fairness") {
     const users = Math.round(Number(values.users ?? 1000));
     const rate = values.rate === undefined ? defaultRate(users) : Number(values.rate);
-    const result = await runHerd({ users, rate, log });
-    const goals = herdGoals(result);
-    console.log(`\n${renderHerd(result, goals)}`);
+    const instances = Math.round(Number(values.instances ?? 3));
+    if (kind === "herd") {
+      if (values.hog !== undefined) return "--hog is for fairness";
+      // Held in consecutive runs, not one: each run starts a fresh platform and its own baseline.
+      const runs = Math.round(Number(values.runs ?? 3));
+      const results = [];
+      const goals = [];
+      for (let run = 1; run <= runs; run++) {
+        log(`run ${run} of ${runs}`);
+        const result = await runHerd({ users, rate, instances, log });
+        const own = herdGoals(result, undefined, runs > 1 ? run : undefined);
+        console.log(`\n${renderHerd(result, [])}\n`);
+        results.push(result);
+        goals.push(...own);
+      }
+      console.log(renderGoals(goals));
+      await writeJson(values.json, { runs: results, goals });
+      return goals.every((g) => g.met) ? 0 : 1;
+    }
+    if (values.runs !== undefined) return "--runs is for herd and coldstart";
+    const hog = Math.round(Number(values.hog ?? 300));
+    const alone = await runHerd({ users, rate, instances, log });
+    const withHog = await runHerd({ users, rate, instances, hog, log });
+    const result = { alone, withHog };
+    const goals = fairnessGoals(result);
+    console.log(`\n${renderFairness(result, goals)}`);
     await writeJson(values.json, { ...result, goals });
     return goals.every((g) => g.met) ? 0 : 1;
   }
   if (kind === "coldstart") {
-    if (values.users !== undefined || values.rate !== undefined) return "--users and --rate are for herd";
+    if (values.users !== undefined || values.rate !== undefined) return "--users and --rate are for herd and fairness";
     const runs = Math.round(Number(values.runs ?? 5));
     const rows = await runColdStart({ runs, log });
     const goals = coldStartGoals(rows);

@@ -47,6 +47,7 @@ const USAGE = `usage: npm start -- [options]
   --web-port N           the reference web app (default ${DEFAULT_WEB_PORT}); --no-web to skip it
   --free-ports           every part on a free port (several platforms on one machine)
   --image-rate N  --video-rate N  --vertex-quota N
+  --instances N          processes per public function behind the gateway (default 1)
   --vertex local|real --project <gcp-project>
   --quiet  --state FILE`;
 
@@ -68,6 +69,7 @@ const { values } = parseArgs({
     "image-rate": { type: "string" },
     "video-rate": { type: "string" },
     "vertex-quota": { type: "string" },
+    instances: { type: "string" },
     vertex: { type: "string", default: "local" },
     project: { type: "string" },
     quiet: { type: "boolean", default: false },
@@ -137,6 +139,9 @@ const DATA_DIR = values.data ? resolve(values.data) : undefined;
 const imageRate = positive("image-rate", values["image-rate"]);
 const videoRate = positive("video-rate", values["video-rate"]);
 const vertexQuota = positive("vertex-quota", values["vertex-quota"]);
+const instances = positive("instances", values.instances);
+if (instances !== undefined && !Number.isInteger(instances))
+  fail(`--instances must be a whole number, got "${values.instances}"`);
 const started = Date.now();
 
 // The web app's own origin is known only once its port is bound; it is always allowed.
@@ -156,6 +161,7 @@ const platform = await startLocalPlatform({
   ...(DATA_DIR ? { dataDir: DATA_DIR } : { mediaDir: join(ROOT, ".local", "media") }),
   rates: { ...(imageRate ? { "image-jobs": imageRate } : {}), ...(videoRate ? { "video-jobs": videoRate } : {}) },
   ...(vertexQuota ? { vertexQuotaPerSecond: vertexQuota } : {}),
+  ...(instances ? { instances } : {}),
   log: values.quiet ? () => {} : (source, line) => console.log(`[${source}] ${line}`),
 }).catch(async (error: unknown) => {
   await web?.close();

@@ -1,5 +1,6 @@
-// `npm run bench -- herd [--users N] [--rate R] [--json FILE]` and
-// `npm run bench -- coldstart [--runs K] [--shape previous|current|both] [--json FILE]` and `npm run bench -- flood [--requests N]` and
+// `npm run bench -- herd [--users N] [--rate R] [--runs 3] [--instances 3] [--json FILE]`,
+// `npm run bench -- fairness [--users N] [--hog 300] [--rate R] [--instances 3] [--json FILE]`,
+// `npm run bench -- coldstart [--runs K] [--shape previous|current|both] [--json FILE]`, `npm run bench -- flood [--requests N]` and
 // `npm run bench -- faults [--fast] [--json FILE]` (the fault matrix). Each starts what it needs on free ports
 // and stops it afterwards, prints its figures beside the baseline of the same run, and names each
 // goal with whether it is met (exit 1 when one is not). The JSON carries the goals with the figures.
@@ -11,15 +12,24 @@ import { ALL_SCENARIOS, FAST_SCENARIOS } from "@genai-platform/local/bench/fault
 import { faultMatrixHolds, renderFaultMatrix, runFaultMatrix } from "@genai-platform/local/bench/faults.ts";
 import { runFlood } from "@genai-platform/local/bench/flood.ts";
 import { defaultRate, runHerd } from "@genai-platform/local/bench/herd.ts";
-import { coldStartGoals, herdGoals, renderColdStart, renderHerd } from "@genai-platform/local/bench/report.ts";
+import {
+  coldStartGoals,
+  fairnessGoals,
+  herdGoals,
+  renderColdStart,
+  renderFairness,
+  renderGoals,
+  renderHerd,
+} from "@genai-platform/local/bench/report.ts";
 import { type CliSpec, runCli } from "./cli.ts";
 
-const BENCHMARKS = ["herd", "coldstart", "flood", "faults"] as const;
+const BENCHMARKS = ["herd", "fairness", "coldstart", "flood", "faults"] as const;
 
 const spec = {
   command: "npm run bench --",
   usage: [
-    "herd [--users 1000] [--rate R] [--json FILE]",
+    "herd [--users 1000] [--rate R] [--runs 3] [--instances 3] [--json FILE]",
+    "fairness [--users 1000] [--hog 300] [--rate R] [--instances 3] [--json FILE]",
     "coldstart [--runs 5] [--shape previous|current|both] [--json FILE]",
     "flood [--requests 60] [--json FILE]",
     "faults [--fast] [--json FILE]",
@@ -31,6 +41,8 @@ const spec = {
     runs: { type: "string", positive: true },
     requests: { type: "string", positive: true },
     shape: { type: "string" },
+    instances: { type: "string", positive: true },
+    hog: { type: "string", positive: true },
     json: { type: "string" },
     fast: { type: "boolean" },
   },
@@ -49,18 +61,40 @@ process.env.METADATA_SERVER_DETECTION ??= "none";
 runCli(spec, process.argv.slice(2), async (values, positionals) => {
   const kind = positionals[0];
   if (kind === undefined) return `which benchmark? (known: ${BENCHMARKS.join(", ")})`;
-  if (kind === "herd") {
-    if (values.runs !== undefined) return "--runs is for coldstart; herd takes --users and --rate";
+  if (kind === "herd" || kind === "fairness") {
     const users = Math.round(Number(values.users ?? 1000));
     const rate = values.rate === undefined ? defaultRate(users) : Number(values.rate);
-    const result = await runHerd({ users, rate, log });
-    const goals = herdGoals(result);
-    console.log(`\n${renderHerd(result, goals)}`);
+    const instances = Math.round(Number(values.instances ?? 3));
+    if (kind === "herd") {
+      if (values.hog !== undefined) return "--hog is for fairness";
+      // Held in consecutive runs, not one: each run starts a fresh platform and its own baseline.
+      const runs = Math.round(Number(values.runs ?? 3));
+      const results = [];
+      const goals = [];
+      for (let run = 1; run <= runs; run++) {
+        log(`run ${run} of ${runs}`);
+        const result = await runHerd({ users, rate, instances, log });
+        const own = herdGoals(result, undefined, runs > 1 ? run : undefined);
+        console.log(`\n${renderHerd(result, [])}\n`);
+        results.push(result);
+        goals.push(...own);
+      }
+      console.log(renderGoals(goals));
+      await writeJson(values.json, { runs: results, goals });
+      return goals.every((g) => g.met) ? 0 : 1;
+    }
+    if (values.runs !== undefined) return "--runs is for herd and coldstart";
+    const hog = Math.round(Number(values.hog ?? 300));
+    const alone = await runHerd({ users, rate, instances, log });
+    const withHog = await runHerd({ users, rate, instances, hog, log });
+    const result = { alone, withHog };
+    const goals = fairnessGoals(result);
+    console.log(`\n${renderFairness(result, goals)}`);
     await writeJson(values.json, { ...result, goals });
     return goals.every((g) => g.met) ? 0 : 1;
   }
   if (kind === "coldstart") {
-    if (values.users !== undefined || values.rate !== undefined) return "--users and --rate are for herd";
+    if (values.users !== undefined || values.rate !== undefined) return "--users and --rate are for herd and fairness";
     const shape = values.shape ?? "both";
     if (shape !== "both" && !(SHAPES as readonly string[]).includes(shape)) {
       return `--shape is previous, current or both, not "${shape}"`;

@@ -53,6 +53,7 @@ const USAGE = `usage: npm start -- [options]
   --free-ports           every part on a free port (several platforms on one machine)
   --daily-budget-usd N   the platform's global daily budget in USD (default unlimited)
   --image-rate N  --video-rate N  --vertex-quota N
+  --instances N          processes per public function behind the gateway (default 1)
   --vertex local|real --project <gcp-project>
   --quiet  --state FILE`;
 
@@ -78,6 +79,7 @@ const { values } = parseArgs({
     "image-rate": { type: "string" },
     "video-rate": { type: "string" },
     "vertex-quota": { type: "string" },
+    instances: { type: "string" },
     vertex: { type: "string", default: "local" },
     project: { type: "string" },
     quiet: { type: "boolean", default: false },
@@ -152,6 +154,9 @@ const imageRate = positive("image-rate", values["image-rate"]);
 const videoRate = positive("video-rate", values["video-rate"]);
 const vertexQuota = positive("vertex-quota", values["vertex-quota"]);
 const dailyBudgetUsd = positive("daily-budget-usd", values["daily-budget-usd"]);
+const instances = positive("instances", values.instances);
+if (instances !== undefined && !Number.isInteger(instances))
+  fail(`--instances must be a whole number, got "${values.instances}"`);
 const started = Date.now();
 
 // The web app's own origin is known only once its port is bound; it is always allowed.
@@ -173,6 +178,7 @@ const platform = await startLocalPlatform({
   rates: { ...(imageRate ? { "image-jobs": imageRate } : {}), ...(videoRate ? { "video-jobs": videoRate } : {}) },
   ...(vertexQuota ? { vertexQuotaPerSecond: vertexQuota } : {}),
   ...(dailyBudgetUsd ? { dailyBudgetUsd } : {}),
+  ...(instances ? { instances } : {}),
   log: values.quiet ? () => {} : (source, line) => console.log(`[${source}] ${line}`),
   // The sweeper runs on the schedule's own period, as Cloud Scheduler would run it.
   sweepIntervalMs: definition.sweeper.intervalSeconds * 1000,

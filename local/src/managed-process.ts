@@ -13,6 +13,19 @@ export function groupAlive(pgid: number): boolean {
   }
 }
 
+// One exit hook for every group still running, not one listener per process: a platform with
+// several instances per function starts more processes than Node's listener-leak warning allows.
+const running = new Set<number>();
+let exitHooked = false;
+function killOnExit(pgid: number): void {
+  running.add(pgid);
+  if (exitHooked) return;
+  exitHooked = true;
+  process.once("exit", () => {
+    for (const group of running) if (groupAlive(group)) process.kill(-group, "SIGKILL");
+  });
+}
+
 export interface ManagedProcessOptions extends Pick<SpawnOptions, "env" | "cwd"> {
   /** Name used in error messages. */
   label: string;
@@ -26,7 +39,6 @@ export class ManagedProcess {
   readonly pgid: number;
   private readonly child: ChildProcess;
   private readonly output: string[] = [];
-  private readonly killOnExit: () => void;
 
   constructor(command: string, args: string[], options: ManagedProcessOptions) {
     this.label = options.label;
@@ -46,10 +58,7 @@ export class ManagedProcess {
     this.child.stdout?.on("data", collect);
     this.child.stderr?.on("data", collect);
     // Last resort if the owner never calls stop(): nothing we started outlives us.
-    this.killOnExit = () => {
-      if (groupAlive(this.pgid)) process.kill(-this.pgid, "SIGKILL");
-    };
-    process.once("exit", this.killOnExit);
+    killOnExit(this.pgid);
   }
 
   /** Recent output, for error messages. */
@@ -75,7 +84,7 @@ export class ManagedProcess {
    * handler runs, open sockets are reset. Resolves when every member is gone.
    */
   async kill(): Promise<void> {
-    process.removeListener("exit", this.killOnExit);
+    running.delete(this.pgid);
     if (groupAlive(this.pgid)) process.kill(-this.pgid, "SIGKILL");
     while (groupAlive(this.pgid)) await sleep(50);
   }
@@ -87,7 +96,7 @@ export class ManagedProcess {
 
   /** SIGTERM to the whole group, SIGKILL after `graceMs`; resolves when every member is gone. */
   async stop(graceMs = 5_000): Promise<void> {
-    process.removeListener("exit", this.killOnExit);
+    running.delete(this.pgid);
     if (!groupAlive(this.pgid)) return;
     process.kill(-this.pgid, "SIGTERM");
     const deadline = Date.now() + graceMs;

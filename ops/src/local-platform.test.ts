@@ -27,7 +27,9 @@ describe("on the local platform", () => {
   let dir: string;
 
   beforeAll(async () => {
-    local = await startLocalPlatform();
+    // Two processes per public function: the smoke scenario crosses both, as traffic does when
+    // Cloud Run scales a function out.
+    local = await startLocalPlatform({ instances: 2 });
     state = {
       url: local.url,
       projectId: local.projectId,
@@ -54,6 +56,14 @@ describe("on the local platform", () => {
     const users = (await getAuth(admin).listUsers()).users.map((u) => `user ${u.uid}`);
     return [...docs, ...users];
   }
+
+  it("runs every public function as two processes and each worker as one", () => {
+    for (const fn of platform.functions) {
+      const processes = local.instances.get(fn.name) ?? [];
+      expect([fn.name, processes.length]).toEqual([fn.name, fn.trigger === "https" ? 2 : 1]);
+      expect(new Set(processes.map((p) => p.pgid)).size).toBe(processes.length);
+    }
+  });
 
   it("passes the models check for the default models through the Vertex AI stand-in", async () => {
     const results = await runPreflight(localPreflightTarget(state), httpCall());

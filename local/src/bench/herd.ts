@@ -1,20 +1,30 @@
 // The thundering herd: N users fire one generateImage each at the same moment against the local
-// platform, whose image queue and Vertex stand-in quota are both set to R per second. The same N
-// requests are also sent straight to the stand-in, the way the old client-side code called Gemini
-// (the baseline). Both are measured in the same run.
+// platform, whose image queue and Vertex stand-in quota are both set to R per second. Each user
+// calls through the typed client, with its retries under the same Idempotency-Key, as the web app
+// does; the public functions run as several processes behind the gateway, as production scales
+// them out. The same N requests are also sent straight to the stand-in, the way the old
+// client-side code called Gemini (the baseline). Both are measured in the same run.
+//
+// With `hog`, one Pro user fires that many requests at the same moment as the herd: the fairness
+// case, whose question is how much the herd's latency suffers from one heavy account.
 
+import { ClientError, createGenAiClient } from "@genai-platform/client";
 import { MODELS, platform } from "@genai-platform/definition";
 import { createGenAi } from "@genai-platform/functions/adapters/vertex/genai-client.ts";
 import { initializeApp } from "firebase-admin/app";
 import { type Firestore, getFirestore, type Timestamp } from "firebase-admin/firestore";
 import pLimit from "p-limit";
-import { startLocalPlatform } from "../platform/local-platform.ts";
+import { type LocalPlatform, startLocalPlatform } from "../platform/local-platform.ts";
 import { startVertexServer } from "../vertex/vertex-server.ts";
 import { percentile, round } from "./stats.ts";
 
 export interface HerdOptions {
   users: number;
   rate: number;
+  /** Processes per public function behind the gateway; default 3. */
+  instances?: number;
+  /** One Pro user firing this many requests together with the herd (the fairness case). */
+  hog?: number;
   /** Stop waiting for stragglers after this many seconds past N/R. */
   graceSeconds?: number;
   log?: (line: string) => void;
@@ -22,6 +32,10 @@ export interface HerdOptions {
 
 export interface HerdSide {
   admitted: number;
+  /** Users whose very first request was admitted (no retry needed). */
+  firstAttemptAdmitted: number;
+  /** Every non-2xx answer any attempt received, by the error body's code (NETWORK_ERROR: no answer). */
+  refusals: Record<string, number>;
   completed: number;
   failed: number;
   lost: number;
@@ -32,25 +46,38 @@ export interface HerdSide {
   p95Seconds: number;
 }
 
+export interface HogSide {
+  requests: number;
+  admitted: number;
+  completed: number;
+  /** How the requests that were not admitted ended, by code. */
+  refused: Record<string, number>;
+}
+
 export interface HerdResult {
   users: number;
   rate: number;
+  instances: number;
+  /** The herd's own users (the hog's requests are counted apart). */
   backend: HerdSide;
   baseline: HerdSide;
+  hog?: HogSide;
 }
 
 const PROMPT = (i: number) => `product shot number ${i} of a ceramic mug on a wooden table`;
+const HOG_UID = "herd-hog";
 
 export async function runHerd(options: HerdOptions): Promise<HerdResult> {
   const log = options.log ?? (() => {});
   const { users, rate } = options;
+  const instances = options.instances ?? 3;
   const limitSeconds = users / rate;
   // The model's quota has the queue's rate AND burst: what "provisioned at the queue's rate" means.
   const burst = queueBurst(rate);
   const baseline = await runBaseline(users, rate, burst, limitSeconds);
   log(`baseline done: ${baseline.completed}/${users} completed, ${baseline.model429} model 429s`);
-  const backend = await runBackend(options, burst, limitSeconds, log);
-  return { users, rate, backend, baseline };
+  const { backend, hog } = await runBackend({ ...options, instances }, burst, limitSeconds, log);
+  return { users, rate, instances, backend, baseline, ...(hog ? { hog } : {}) };
 }
 
 /** Every user calls the model directly at the same moment; a 429 is a failed generation. */
@@ -77,6 +104,8 @@ async function runBaseline(users: number, rate: number, burst: number, limitSeco
     const stats = vertex.stats();
     return {
       admitted: users,
+      firstAttemptAdmitted: users,
+      refusals: stats.rejected429 > 0 ? { MODEL_429: stats.rejected429 } : {},
       completed: done.length,
       failed: users - done.length,
       lost: 0,
@@ -91,53 +120,113 @@ async function runBaseline(users: number, rate: number, burst: number, limitSeco
   }
 }
 
+/** What every attempt of one caller's requests was answered, seen from below the typed client. */
+class AttemptLog {
+  readonly refusals: Record<string, number> = {};
+  private readonly firstStatus = new Map<number, number>();
+
+  /** A fetch for caller `caller` that records each attempt's answer, then hands it on unchanged. */
+  fetchFor(caller: number): typeof fetch {
+    return async (input, init) => {
+      let response: Response;
+      try {
+        response = await fetch(input, init);
+      } catch (error) {
+        this.count("NETWORK_ERROR");
+        throw error;
+      }
+      if (!this.firstStatus.has(caller)) this.firstStatus.set(caller, response.status);
+      if (!response.ok) {
+        const body = (await response
+          .clone()
+          .json()
+          .catch(() => undefined)) as { error?: { code?: string } } | undefined;
+        this.count(body?.error?.code ?? `HTTP_${response.status}`);
+      }
+      return response;
+    };
+  }
+
+  admittedFirst(callers: Iterable<number>): number {
+    let n = 0;
+    for (const caller of callers) if (this.firstStatus.get(caller) === 202) n++;
+    return n;
+  }
+
+  private count(code: string): void {
+    this.refusals[code] = (this.refusals[code] ?? 0) + 1;
+  }
+}
+
+interface Admission {
+  jobId?: string;
+  code?: string;
+}
+
+async function admit(local: LocalPlatform, token: string, attempts: AttemptLog, caller: number, prompt: string) {
+  const client = createGenAiClient({
+    baseUrl: local.url,
+    getIdToken: async () => token,
+    fetch: attempts.fetchFor(caller),
+  });
+  try {
+    const admitted = await client.generateImage({ prompt, aspectRatio: "1:1" });
+    return { jobId: admitted.jobId } satisfies Admission;
+  } catch (error) {
+    return { code: error instanceof ClientError ? error.code : "UNKNOWN" } satisfies Admission;
+  }
+}
+
 async function runBackend(
-  options: HerdOptions,
+  options: HerdOptions & { instances: number },
   burst: number,
   limitSeconds: number,
   log: (line: string) => void,
-): Promise<HerdSide> {
-  const { users, rate } = options;
-  // Every herd user is a free-tier user with room for one image.
+): Promise<{ backend: HerdSide; hog?: HogSide }> {
+  const { users, rate, instances } = options;
   const local = await startLocalPlatform({
     rates: { "image-jobs": rate },
     vertexQuotaPerSecond: rate,
     vertexQuotaBurst: burst,
+    instances,
   });
   process.env.FIRESTORE_EMULATOR_HOST = local.firestoreHost;
   const db = getFirestore(initializeApp({ projectId: local.projectId }, `herd-${Date.now()}`));
   try {
-    log(`local platform up at ${local.url}; signing in ${users} users…`);
+    log(`local platform up at ${local.url} (${instances} processes per public function); signing in ${users} users…`);
     // Sign-ins are not part of the herd: 25 at a time keeps the Auth emulator responsive.
     const signIn = pLimit(25);
     const tokens = await Promise.all(
       Array.from({ length: users }, (_, i) => signIn(() => local.idToken(`herd-user-${i}`))),
     );
-    log(`firing ${users} generateImage requests at once (queue and model quota: ${rate}/s)…`);
-    const start = Date.now();
-    const answers = await Promise.all(
-      tokens.map(async (token, i) => {
-        try {
-          const response = await fetch(`${local.url}/generateImage`, {
-            method: "POST",
-            headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-            body: JSON.stringify({ prompt: PROMPT(i), aspectRatio: "1:1" }),
-          });
-          const body = (await response.json()) as { jobId?: string };
-          return response.status === 202 ? body.jobId : undefined;
-        } catch {
-          return undefined;
-        }
-      }),
-    );
-    const jobIds = answers.filter((id): id is string => id !== undefined);
-    log(`admitted ${jobIds.length}/${users} in ${((Date.now() - start) / 1000).toFixed(1)} s; waiting for the queue…`);
+    const hogToken = options.hog ? await local.idToken(HOG_UID) : undefined;
+    if (options.hog) await db.doc(`users/${HOG_UID}`).set({ tier: "pro" }, { merge: true });
 
-    const deadline = start + (limitSeconds * 3 + (options.graceSeconds ?? 60)) * 1000;
+    log(
+      `firing ${users} generateImage requests at once${options.hog ? ` plus ${options.hog} from one Pro user` : ""} (queue and model quota: ${rate}/s)…`,
+    );
+    const attempts = new AttemptLog();
+    const hogAttempts = new AttemptLog();
+    const start = Date.now();
+    // The hog's requests leave first: the worst case for everyone behind it in the queue.
+    const hogAnswers = hogToken
+      ? Array.from({ length: options.hog ?? 0 }, (_, i) => admit(local, hogToken, hogAttempts, i, `${PROMPT(i)} (hog)`))
+      : [];
+    const answers = tokens.map((token, i) => admit(local, token, attempts, i, PROMPT(i)));
+    const herd = await Promise.all(answers);
+    const hogged = await Promise.all(hogAnswers);
+    const jobIds = herd.flatMap((a) => (a.jobId ? [a.jobId] : []));
+    const hogJobIds = hogged.flatMap((a) => (a.jobId ? [a.jobId] : []));
+    log(
+      `admitted ${jobIds.length}/${users}${hogToken ? ` and ${hogJobIds.length}/${options.hog} of the hog's` : ""} in ${((Date.now() - start) / 1000).toFixed(1)} s; waiting for the queue…`,
+    );
+
+    const everything = jobIds.length + hogJobIds.length;
+    const deadline = start + ((limitSeconds + everything / rate) * 2 + (options.graceSeconds ?? 60)) * 1000;
     let terminal = new Map<string, { status: string; finishedMs: number }>();
     while (Date.now() < deadline) {
       terminal = await terminalJobs(db);
-      if (terminal.size >= jobIds.length) break;
+      if (terminal.size >= everything) break;
       await new Promise((r) => setTimeout(r, 1000));
     }
     const finished = jobIds.flatMap((id) => {
@@ -145,8 +234,10 @@ async function runBackend(
       return job ? [{ ...job, seconds: (job.finishedMs - start) / 1000 }] : [];
     });
     const completed = finished.filter((j) => j.status === "succeeded");
-    return {
+    const backend: HerdSide = {
       admitted: jobIds.length,
+      firstAttemptAdmitted: attempts.admittedFirst(tokens.keys()),
+      refusals: attempts.refusals,
       completed: completed.length,
       failed: finished.length - completed.length,
       lost: jobIds.length - finished.length,
@@ -166,6 +257,16 @@ async function runBackend(
         ),
       ),
     };
+    if (!options.hog) return { backend };
+    const refused: Record<string, number> = {};
+    for (const a of hogged) if (a.code) refused[a.code] = (refused[a.code] ?? 0) + 1;
+    const hog: HogSide = {
+      requests: options.hog,
+      admitted: hogJobIds.length,
+      completed: hogJobIds.filter((id) => terminal.get(id)?.status === "succeeded").length,
+      refused,
+    };
+    return { backend, hog };
   } finally {
     await db.terminate();
     await local.stop();

@@ -21,22 +21,40 @@ export const megabytes = (bytes: number, digits = 1) => `${(bytes / 1e6).toFixed
 export const ratio = (r: number) => `${r.toFixed(2)} ×`;
 export const percent = (p: number) => `${p.toFixed(1)} %`;
 
-/** The herd's goals: every user served, nothing lost, in about the time the model's rate allows. */
-export function herdGoals(result: HerdResult, maxRatio = 1.1): Goal[] {
+/**
+ * The herd's goals: every user admitted and served, nothing lost, in about the time the model's
+ * rate allows. `run` prefixes each goal when several consecutive runs are judged.
+ */
+export function herdGoals(result: HerdResult, maxRatio = 1.1, run?: number): Goal[] {
   const b = result.backend;
   const spread = b.makespanSeconds / b.limitSeconds;
+  const prefix = run === undefined ? "" : `run ${run}: `;
+  const figure = (path: string) => (run === undefined ? path : `runs[${run - 1}].${path}`);
   return [
     {
-      goal: "every user's request completes",
-      figure: "backend.completed",
+      goal: `${prefix}every user's request is admitted`,
+      figure: figure("backend.admitted"),
+      target: `${result.users} of ${result.users}`,
+      measured: `${b.admitted} of ${result.users}`,
+      met: b.admitted === result.users,
+    },
+    {
+      goal: `${prefix}every user's request completes`,
+      figure: figure("backend.completed"),
       target: `${result.users} of ${result.users}`,
       measured: `${b.completed} of ${result.users}`,
       met: b.completed === result.users,
     },
-    { goal: "no request is lost", figure: "backend.lost", target: "0", measured: String(b.lost), met: b.lost === 0 },
     {
-      goal: "makespan close to the physical limit N/R",
-      figure: "backend.makespanSeconds",
+      goal: `${prefix}no request is lost`,
+      figure: figure("backend.lost"),
+      target: "0",
+      measured: String(b.lost),
+      met: b.lost === 0,
+    },
+    {
+      goal: `${prefix}makespan close to the physical limit N/R`,
+      figure: figure("backend.makespanSeconds"),
       target: `≤ ${ratio(maxRatio)} N/R (${seconds(maxRatio * b.limitSeconds)})`,
       measured: `${ratio(spread)} N/R (${seconds(b.makespanSeconds)})`,
       met: spread <= maxRatio,
@@ -44,10 +62,17 @@ export function herdGoals(result: HerdResult, maxRatio = 1.1): Goal[] {
   ];
 }
 
+/** `{ QUOTA_EXCEEDED: 3, UNAVAILABLE: 1 }` → `QUOTA_EXCEEDED 3, UNAVAILABLE 1`; `none` when empty. */
+export function codes(counts: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b));
+  return entries.length === 0 ? "none" : entries.map(([code, n]) => `${code} ${n}`).join(", ");
+}
+
 export function renderHerd(result: HerdResult, goals: readonly Goal[]): string {
   const row = (name: string, s: HerdSide) => [
     name,
     s.admitted,
+    s.firstAttemptAdmitted,
     s.completed,
     s.failed,
     s.lost,
@@ -58,14 +83,67 @@ export function renderHerd(result: HerdResult, goals: readonly Goal[]): string {
     seconds(s.p95Seconds),
   ];
   return [
-    `thundering herd: ${result.users} users, queue rate = model quota = ${result.rate}/s (limit N/R = ${seconds(result.users / result.rate)})`,
+    `thundering herd: ${result.users} users through the typed client, ${result.instances} processes per public function, queue rate = model quota = ${result.rate}/s (limit N/R = ${seconds(result.users / result.rate)})`,
     "",
     table(
-      ["", "admitted", "completed", "failed", "lost", "model 429s", "makespan", "limit N/R", "p50", "p95"],
+      ["", "admitted", "first try", "completed", "failed", "lost", "model 429s", "makespan", "limit N/R", "p50", "p95"],
       [row("backend", result.backend), row("baseline (direct)", result.baseline)],
     ),
     "",
+    `answers refused on the way (every attempt, by code): ${codes(result.backend.refusals)}`,
     `baseline (direct calls): ${percent((100 * result.baseline.completed) / result.users)} completed, ${result.baseline.model429} model 429s`,
+    ...(goals.length > 0 ? ["", renderGoals(goals)] : []),
+  ].join("\n");
+}
+
+/** The fairness case: the herd's latency alone and beside one heavy Pro user, in the same run. */
+export interface FairnessResult {
+  alone: HerdResult;
+  withHog: HerdResult;
+}
+
+/** Goal: the heavy user moves the herd's p95 by at most `maxRatio`. */
+export function fairnessGoals(result: FairnessResult, maxRatio = 1.25): Goal[] {
+  const p95 = result.withHog.backend.p95Seconds / result.alone.backend.p95Seconds;
+  return [
+    {
+      goal: "free users' p95 beside one heavy Pro user",
+      figure: "withHog.backend.p95Seconds",
+      target: `≤ ${ratio(maxRatio)} their p95 alone`,
+      measured: `${ratio(p95)} (${seconds(result.withHog.backend.p95Seconds)} vs ${seconds(result.alone.backend.p95Seconds)})`,
+      met: p95 <= maxRatio,
+    },
+    {
+      goal: "no free user's request is lost beside the heavy user",
+      figure: "withHog.backend.lost",
+      target: "0",
+      measured: String(result.withHog.backend.lost),
+      met: result.withHog.backend.lost === 0 && result.withHog.backend.completed === result.withHog.users,
+    },
+  ];
+}
+
+export function renderFairness(result: FairnessResult, goals: readonly Goal[]): string {
+  const { alone, withHog } = result;
+  const hog = withHog.hog;
+  const row = (name: string, r: HerdResult) => [
+    name,
+    r.backend.completed,
+    seconds(r.backend.p50Seconds),
+    seconds(r.backend.p95Seconds),
+    seconds(r.backend.makespanSeconds),
+  ];
+  return [
+    `fairness: ${alone.users} free users, then the same beside one Pro user firing ${hog?.requests ?? 0} requests at once (queue rate ${alone.rate}/s)`,
+    "",
+    table(
+      ["free users", "completed", "p50", "p95", "makespan"],
+      [row("alone", alone), row("beside the Pro user", withHog)],
+    ),
+    "",
+    hog
+      ? `the Pro user: ${hog.admitted} of ${hog.requests} admitted, ${hog.completed} completed; not admitted: ${codes(hog.refused)}`
+      : "",
     "",
     renderGoals(goals),
   ].join("\n");

@@ -1,5 +1,7 @@
 // One base URL for the whole local platform: `/<functionName>/...` is proxied to that function's
-// process, the way each deployed function has its own URL. Streams both ways (SSE included).
+// process, the way each deployed function has its own URL. Streams both ways (SSE included). A
+// function served by several processes (instances, as Cloud Run scales a service out) gets each
+// new request on the next one in turn.
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -9,11 +11,22 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-export async function startGateway(routes: ReadonlyMap<string, string>, port = 0): Promise<Gateway> {
+/** Upstream base URLs per function name: one per instance. */
+export type GatewayRoutes = ReadonlyMap<string, string | readonly string[]>;
+
+export async function startGateway(routes: GatewayRoutes, port = 0): Promise<Gateway> {
+  const turns = new Map<string, number>();
+  const pick = (name: string): string | undefined => {
+    const route = routes.get(name);
+    if (route === undefined || typeof route === "string") return route;
+    const turn = turns.get(name) ?? 0;
+    turns.set(name, turn + 1);
+    return route[turn % route.length];
+  };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://gateway");
     const [, name = "", ...rest] = url.pathname.split("/");
-    const upstream = routes.get(name);
+    const upstream = pick(name);
     if (!upstream) {
       res.writeHead(404, { "content-type": "application/json" });
       res.end(

@@ -118,6 +118,12 @@ export interface LocalPlatformOptions {
    * path. Default `monitor`: every request is checked and a failure logged, none refused.
    */
   appCheck?: { mode: AppCheckMode; consume?: boolean };
+  /**
+   * Processes per public function behind the gateway, as Cloud Run scales a service out to
+   * several instances under load (up to the definition's maxInstances); default 1. Workers keep
+   * one process each: their queues' rates, not instances, bound them.
+   */
+  instances?: number;
 }
 
 export interface LocalPlatform {
@@ -138,7 +144,10 @@ export interface LocalPlatform {
   firestoreHost: string;
   authHost: string;
   mediaBucket: string;
+  /** The first (with `instances: 1`, the only) process of each function. */
   functions: ReadonlyMap<FunctionName, HostedFunction>;
+  /** Every process of each function, in the order the gateway takes them. */
+  instances: ReadonlyMap<FunctionName, readonly HostedFunction[]>;
   tasks: TasksServer;
   vertex: VertexServer | undefined;
   storage: StorageServer;
@@ -268,7 +277,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       if (fn.trigger === "task") for (const queue of fn.drains) workerUrls[queue] = urlOf(fn.name);
     }
 
+    const instanceCount = options.instances ?? 1;
+    if (!Number.isInteger(instanceCount) || instanceCount < 1) {
+      throw new Error(`instances must be a positive integer, got ${instanceCount}`);
+    }
     const functions = new Map<FunctionName, HostedFunction>();
+    const instances = new Map<FunctionName, HostedFunction[]>();
     await Promise.all(
       platform.functions.map(async (fn) => {
         const bundle = bundles.find((b) => b.name === fn.name);
@@ -302,23 +316,37 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
           };
           env.WORKER_AUTH = JSON.stringify(policy);
         }
-        const hosted = await hostFunction({
-          name: fn.name,
-          bundleIndex: join(bundle.outDir, "index.js"),
-          port: ports.get(fn.name) ?? 0,
-          env,
-          onOutput: (chunk) => {
-            for (const line of chunk.split("\n")) if (line.trim()) log(fn.name, line);
-          },
-        });
-        stoppers.push(() => hosted.stop());
-        functions.set(fn.name, hosted);
+        const count = fn.trigger === "https" ? Math.min(instanceCount, fn.maxInstances) : 1;
+        const hosted = await Promise.all(
+          Array.from({ length: count }, async (_, i) => {
+            const instance = await hostFunction({
+              name: fn.name,
+              bundleIndex: join(bundle.outDir, "index.js"),
+              port: i === 0 ? (ports.get(fn.name) ?? 0) : await freePort(),
+              env,
+              onOutput: (chunk) => {
+                const source = count === 1 ? fn.name : `${fn.name}#${i + 1}`;
+                for (const line of chunk.split("\n")) if (line.trim()) log(source, line);
+              },
+            });
+            stoppers.push(() => instance.stop());
+            return instance;
+          }),
+        );
+        instances.set(fn.name, hosted);
+        functions.set(fn.name, hosted[0] as HostedFunction);
       }),
     );
 
     // Only public functions are routed; workers are reachable by the local Cloud Tasks only.
-    const routes = new Map<string, string>();
-    for (const fn of platform.functions) if (fn.trigger === "https") routes.set(fn.name, urlOf(fn.name));
+    const routes = new Map<string, string[]>();
+    for (const fn of platform.functions) {
+      if (fn.trigger === "https")
+        routes.set(
+          fn.name,
+          (instances.get(fn.name) ?? []).map((f) => `${f.url}/`),
+        );
+    }
     const gateway: Gateway = await startGateway(routes, wanted.gateway);
     stoppers.push(() => gateway.close());
 
@@ -344,7 +372,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       // The documents go out through an export, so nothing may write while it runs: every function
       // is frozen (as in a long GC pause) from just before the export until the emulator is gone.
       // Writes already sent finish first; none is lost, as none would be in a real outage.
-      const hosted = [...functions.values()];
+      const hosted = [...instances.values()].flat();
       for (const fn of hosted) fn.freeze(true);
       try {
         await new Promise((r) => setTimeout(r, SETTLE_MS));
@@ -385,6 +413,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       workerUrls,
       tierLimits,
       functions,
+      instances,
       tasks,
       vertex,
       storage,

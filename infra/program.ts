@@ -225,6 +225,7 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
         ...(config.dailyBudgetUsd === undefined ? {} : { dailyBudgetUsd: config.dailyBudgetUsd }),
       },
       labels,
+      minInstances: config.minInstances,
     },
     // Built only once the build identity can read its sources and the runtime identities hold
     // their roles, everywhere: https://cloud.google.com/iam/docs/access-change-propagation

@@ -100,6 +100,13 @@ describe("parseStackConfig", () => {
     ["an empty sign-in provider list", { signInProviders: "[]" }],
     ["a sign-in provider that is not an id", { signInProviders: '["Google Sign-In"]' }],
     ["a non-boolean email verification flag", { requireEmailVerified: '"yes"' }],
+    ["warm instances as a bare number", { minInstances: "1" }],
+    ["warm instances for a worker", { minInstances: JSON.stringify({ imageWorker: 1 }) }],
+    ["warm instances for a misspelt function", { minInstances: JSON.stringify({ generateImages: 1 }) }],
+    ["more warm instances than the function may run", { minInstances: JSON.stringify({ generateVideo: 11 }) }],
+    ["a negative warm instance count", { minInstances: JSON.stringify({ getJob: -1 }) }],
+    ["a fractional warm instance count", { minInstances: JSON.stringify({ getUsage: 0.5 }) }],
+    ["a warm instance count written as text", { minInstances: JSON.stringify({ generateImage: "1" }) }],
   ])("explains %s, naming the file, the key and the value", (_, change) => {
     expect(problem(change)).toMatchSnapshot();
   });
@@ -143,6 +150,15 @@ describe("parseStackConfig", () => {
     expect(plain.monthlyBudgetUsd).toBeUndefined();
     expect(plain.billingAccountId).toBeUndefined();
     expect(plain.signInProviders).toBeUndefined();
+  });
+
+  it("takes warm instances for public functions up to their maxInstances, and none by default", () => {
+    expect(parseStackConfig(valid).minInstances).toEqual({});
+    const generateVideo = platform.functions.find((f) => f.name === "generateVideo")!;
+    const minInstances = { generateImage: 1, generateVideo: generateVideo.maxInstances, getJob: 0 };
+    expect(parseStackConfig({ ...valid, minInstances: JSON.stringify(minInstances) }).minInstances).toEqual(
+      minInstances,
+    );
   });
 
   it("ignores other providers' keys", () => {

@@ -13,6 +13,7 @@ import {
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { type ConfigProblem, didYouMean, issueProblems, joinKey, plainMessage, unknownKeys } from "./config-errors.ts";
+import { minInstancesSchema } from "./config-min-instances.ts";
 import { DEFAULT_PROPAGATION_SECONDS } from "./dynamic/propagation-wait.ts";
 import { DATASET_LOCATIONS, FIRESTORE_LOCATIONS, FUNCTION_REGIONS, VERTEX_LOCATIONS } from "./locations.ts";
 
@@ -144,6 +145,8 @@ const stackConfigSchema = z
     requireEmailVerified: z.boolean("must be true or false").default(false),
     appCheck: z.enum(["off", "monitor", "enforce"], "must be off, monitor or enforce").default("off"),
     appCheckConsume: z.boolean("must be true or false").default(false),
+    /** Warm instances per public function; absent: the definition's minInstances. */
+    minInstances: minInstancesSchema(platform.functions).optional(),
     /** The platform-wide daily spend cap the admissions reserve against; absent: unlimited. */
     dailyBudgetUsd: usdAmount(USD).optional(),
     /** The billing budget's monthly amount; default dailyBudgetUsd x 31. */
@@ -207,6 +210,8 @@ export interface StackConfig {
   appCheck: "off" | "monitor" | "enforce";
   /** Consume (replay-protect) App Check tokens. */
   appCheckConsume: boolean;
+  /** Warm instances per public function name, overriding the definition's minInstances; empty: none overridden. */
+  minInstances: Readonly<Record<string, number>>;
   /** Platform-wide daily spend cap in USD; undefined: unlimited (no daily alert either). */
   dailyBudgetUsd?: number;
   /** Monthly amount of the billing budget (`monthlyBudgetUsd`, else dailyBudgetUsd x 31); only with a billing account. */
@@ -305,6 +310,7 @@ export function parseStackConfig(
     requireEmailVerified: c.requireEmailVerified,
     appCheck: c.appCheck,
     appCheckConsume: c.appCheckConsume,
+    minInstances: c.minInstances ?? {},
     ...(c.dailyBudgetUsd === undefined ? {} : { dailyBudgetUsd: c.dailyBudgetUsd }),
     ...(c.billingAccountId === undefined ? {} : monthlyBudget(c.monthlyBudgetUsd, c.dailyBudgetUsd)),
     ...(c.billingAccountId === undefined ? {} : { billingAccountId: c.billingAccountId }),

@@ -1,6 +1,7 @@
 // Who needs which role on which resource, derived from each function's access in the platform
 // definition. Pure data: the IamGrants component turns it into *IamMember resources in one place.
 import type { FunctionDefinition } from "@genai-platform/definition";
+import { spendsOnGeneration } from "@genai-platform/definition/runtime-config";
 import type { Platform } from "./labels.ts";
 
 /** Whom a grant is for. */
@@ -56,6 +57,10 @@ export const PROJECT_LEVEL_ROLES = {
   "roles/datastore.user":
     "Firestore data access is granted on the project; a database has no IAM policy of its own and the rules file does not govern the Admin SDK.",
   "roles/datastore.viewer": "Read-only Firestore access for status endpoints; same scope limits as datastore.user.",
+  // Source: https://firebase.google.com/docs/reference/appcheck/rest/v1beta/projects/verifyAppCheckToken
+  // Source: https://cloud.google.com/iam/docs/roles-permissions/firebaseappcheck
+  "roles/firebaseappcheck.tokenVerifier":
+    "verifyAppCheckToken is a method of the project (`projects/{number}`) and needs firebaseappcheck.appCheckTokens.verify; App Check has no narrower IAM resource, and this role carries only that permission.",
   "roles/logging.logWriter": "Log entries are written to the project's log buckets; no narrower resource exists.",
   "roles/monitoring.metricWriter":
     "Custom metrics are written to the project's metric scope; no narrower resource exists.",
@@ -154,6 +159,21 @@ function functionGrants(fn: FunctionDefinition): Grant[] {
   return grants;
 }
 
+/**
+ * Replay protection: "The caller must have the firebaseappcheck.appCheckTokens.verify permission
+ * ... part of the Firebase App Check Token Verifier role", `roles/firebaseappcheck.tokenVerifier`.
+ * Source: https://firebase.google.com/docs/reference/appcheck/rest/v1beta/projects/verifyAppCheckToken
+ * Source: https://cloud.google.com/iam/docs/roles-permissions/firebaseappcheck
+ */
+function appCheckConsumeGrant(fn: FunctionDefinition): Grant {
+  return {
+    principal: { kind: "function", function: fn.name },
+    role: "roles/firebaseappcheck.tokenVerifier",
+    scope: { kind: "project" },
+    reason: "consumes App Check tokens once each (verifyAppCheckToken, replay protection)",
+  };
+}
+
 /** Grants that must exist (and have propagated) before any function is built or runs. */
 export function grantsBeforeFunctions(grants: readonly Grant[]): Grant[] {
   return grants.filter((g) => g.scope.kind !== "runService");
@@ -164,9 +184,20 @@ export function grantsOnFunctions(grants: readonly Grant[]): Grant[] {
   return grants.filter((g) => g.scope.kind === "runService");
 }
 
+export interface GrantOptions {
+  /**
+   * The stack consumes App Check tokens (`appCheckConsume`): each spending endpoint calls
+   * verifyAppCheckToken as itself. Default: false, and no App Check role is granted.
+   */
+  appCheckConsume?: boolean;
+}
+
 /** Every grant the platform needs, in a stable order. */
-export function planGrants(platform: Platform): Grant[] {
-  const grants = platform.functions.flatMap((fn) => functionGrants(fn));
+export function planGrants(platform: Platform, options: GrantOptions = {}): Grant[] {
+  const grants = platform.functions.flatMap((fn) => [
+    ...functionGrants(fn),
+    ...(options.appCheckConsume && spendsOnGeneration(fn) ? [appCheckConsumeGrant(fn)] : []),
+  ]);
   if (platform.functions.some((fn) => fn.model === "video")) {
     grants.push({
       principal: { kind: "vertexAiServiceAgent" },

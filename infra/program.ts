@@ -16,6 +16,7 @@ import { Functions } from "./components/functions.ts";
 import { IamGrants } from "./components/iam-grants.ts";
 import { Identities } from "./components/identities.ts";
 import { Queues } from "./components/queues.ts";
+import { requiredApis } from "./components/required-apis.ts";
 import { Scheduler } from "./components/scheduler.ts";
 import { Storage } from "./components/storage.ts";
 import type { StackConfig } from "./config.ts";
@@ -111,7 +112,11 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
   const labels = standardLabels(config.environment);
   const bundles = Object.fromEntries(bundleList.map((b) => [b.name, b]));
 
-  const apis = new Apis("apis", { project, propagationSeconds: config.iamPropagationSeconds });
+  const apis = new Apis("apis", {
+    project,
+    services: requiredApis(config),
+    propagationSeconds: config.iamPropagationSeconds,
+  });
   const after = { dependsOn: [apis.ready] };
 
   const identities = new Identities("identities", { project, platform, environment: config.environment }, after);
@@ -167,7 +172,7 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
     after,
   );
   const account = (sa: gcp.serviceaccount.Account) => ({ member: sa.member, name: sa.name });
-  const grants = planGrants(platform);
+  const grants = planGrants(platform, { appCheckConsume: config.appCheckConsume });
   const grantArgs = {
     project,
     region,
@@ -225,6 +230,7 @@ export function createPlatform(prepared: PreparedPlatform): PlatformOutputs {
         ...(config.dailyBudgetUsd === undefined ? {} : { dailyBudgetUsd: config.dailyBudgetUsd }),
       },
       labels,
+      minInstances: config.minInstances,
     },
     // Built only once the build identity can read its sources and the runtime identities hold
     // their roles, everywhere: https://cloud.google.com/iam/docs/access-change-propagation

@@ -34,6 +34,11 @@ export interface FunctionsArgs {
   env: Omit<FunctionEnvContext<pulumi.Input<string>>, "workerUrls" | "local">;
   /** Labels for every function (env, managed-by). */
   labels: Record<string, string>;
+  /**
+   * Instances kept warm per function name (the stack's `minInstances`), each at most that
+   * function's maxInstances. Default: every function's own `minInstances` from the definition.
+   */
+  minInstances?: Readonly<Record<string, number>>;
   /** Node.js runtime. Default: `nodejs22`. */
   runtime?: string;
 }
@@ -79,10 +84,20 @@ function normalizeFunctionsArgs(args: FunctionsArgs) {
     if (args.serviceAccountEmails[fn.name] === undefined)
       throw new Error(`Functions: no service account for ${fn.name}`);
   }
+  const minInstances = args.minInstances ?? {};
+  for (const [name, count] of Object.entries(minInstances)) {
+    const fn = args.functions.find((f) => f.name === name);
+    if (!fn) throw new Error(`Functions: minInstances.${name} names no function`);
+    if (!Number.isInteger(count) || count < 0 || count > fn.maxInstances) {
+      throw new Error(
+        `Functions: minInstances.${name} must be a whole number from 0 to ${fn.maxInstances}, got ${count}`,
+      );
+    }
+  }
   // Workers, then the sweeper, then the public endpoints: each enqueuer comes after the workers it targets.
   const rank = { task: 0, schedule: 1, https: 2 } as const;
   const ordered = [...args.functions].sort((a, b) => rank[a.trigger] - rank[b.trigger]);
-  return { ...args, ordered, runtime: args.runtime ?? "nodejs22" };
+  return { ...args, ordered, minInstances, runtime: args.runtime ?? "nodejs22" };
 }
 
 /** Gen 2 serves more than one request per instance only with at least one whole vCPU. */
@@ -131,7 +146,9 @@ function createFunction(
         availableMemory: `${fn.memoryMiB}Mi`,
         ...(cpu ? { availableCpu: cpu } : {}),
         timeoutSeconds: fn.timeoutSeconds,
-        minInstanceCount: fn.minInstances,
+        // Idle instances are billed: README "Stack config" and "Cold start" give the price.
+        // Source: https://cloud.google.com/run/docs/configuring/min-instances
+        minInstanceCount: args.minInstances[fn.name] ?? fn.minInstances,
         maxInstanceCount: fn.maxInstances,
         maxInstanceRequestConcurrency: fn.concurrency,
         ingressSettings: fn.ingress === "public" ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY",

@@ -26,3 +26,16 @@ export const REQUIRED_APIS = [
   "run.googleapis.com",
   "storage.googleapis.com",
 ] as const;
+
+/**
+ * App Check's API, which replay protection calls (`projects/{number}:verifyAppCheckToken`) with the
+ * function's own identity; only stacks that consume tokens enable it. Verifying without consuming
+ * needs only the public JWKS, no API.
+ * Source: https://firebase.google.com/docs/reference/appcheck/rest/v1beta/projects/verifyAppCheckToken
+ */
+export const APP_CHECK_API = "firebaseappcheck.googleapis.com";
+
+/** The services a stack enables: `REQUIRED_APIS`, plus App Check's when it consumes tokens. */
+export function requiredApis(options: { appCheckConsume: boolean }): readonly string[] {
+  return options.appCheckConsume ? [...REQUIRED_APIS, APP_CHECK_API] : REQUIRED_APIS;
+}

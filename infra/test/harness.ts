@@ -55,8 +55,13 @@ export const TYPES = {
   scheduler: "genai-platform:infra:Scheduler",
 } as const;
 
-export async function evaluateForTest(stack: string, program?: Program): Promise<StackUnderTest> {
-  const config = readStackConfig(REPO_ROOT, stack);
+/** Evaluates the stack's own file, with `overrides` (fully qualified keys) laid over it. */
+export async function evaluateForTest(
+  stack: string,
+  program?: Program,
+  overrides: Readonly<Record<string, string>> = {},
+): Promise<StackUnderTest> {
+  const config = { ...readStackConfig(REPO_ROOT, stack), ...overrides };
   const { resources, outputs } = await evaluateStack({ stack, config, ...(program ? { program } : {}) });
   return {
     stack,

@@ -482,6 +482,18 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
       }
     });
 
+    it("keeps warm exactly the instances the stack's minInstances asks for, and the definition's elsewhere", () => {
+      const warm: Record<string, number> = JSON.parse(s.config["genai-platform:minInstances"] ?? "{}");
+      for (const fn of platform.functions) {
+        expect(fnResource(fn.name).inputs.serviceConfig.minInstanceCount, fn.name).toBe(
+          warm[fn.name] ?? fn.minInstances,
+        );
+      }
+      // prod keeps one instance of each spending endpoint warm; dev pays for none.
+      const expected = stack === "prod" ? { generateImage: 1, generateVideo: 1, creativeDirectorAgent: 1 } : {};
+      expect(warm).toEqual(expected);
+    });
+
     it("keeps both buckets private, and expires media after the stack's retention", () => {
       for (const bucket of s.all(TYPES.bucket)) {
         expect(bucket.inputs.uniformBucketLevelAccess).toBe(true);

@@ -3,7 +3,7 @@
 import { functionNames, platform, serviceName, type TierLimits } from "@genai-platform/definition";
 import { PROJECT_NAMESPACE, parseStackConfig } from "@genai-platform/infra/config";
 import { readStackConfig } from "@genai-platform/infra/plan/stack-config.ts";
-import { REQUIRED_APIS } from "@genai-platform/infra/required-apis";
+import { requiredApis } from "@genai-platform/infra/required-apis";
 import type { LocalState } from "./local-state.ts";
 import type { PreflightTarget } from "./preflight.ts";
 import type { SmokeTarget } from "./smoke.ts";
@@ -13,6 +13,8 @@ export interface StackSettings {
   region: string;
   models: PreflightTarget["models"];
   tierLimits: TierLimits;
+  /** The services the stack enables (App Check's only when it consumes tokens). */
+  apis: readonly string[];
 }
 
 export function stackSettings(root: string, stack: string): StackSettings {
@@ -29,11 +31,12 @@ export function stackSettings(root: string, stack: string): StackSettings {
     region: config.region,
     models: config.models,
     tierLimits: config.tierLimits ?? platform.tiers,
+    apis: requiredApis(config),
   };
 }
 
 export function stackPreflightTarget(settings: StackSettings): PreflightTarget {
-  return { project: settings.project, apis: REQUIRED_APIS, models: settings.models };
+  return { project: settings.project, apis: settings.apis, models: settings.models };
 }
 
 /**

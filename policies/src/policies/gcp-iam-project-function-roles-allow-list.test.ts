@@ -8,6 +8,8 @@ const baseline = () => [
   fn("generate-image"),
   projectGrant("roles/datastore.user", self),
   projectGrant("roles/logging.logWriter", self),
+  // What a stack with appCheckConsume grants the spending endpoints.
+  projectGrant("roles/firebaseappcheck.tokenVerifier", self),
 ];
 
 policySpec(policy, baseline, [
@@ -19,7 +21,7 @@ policySpec(policy, baseline, [
   {
     change: "an allow-listed role removed from the allow-list",
     resources: baseline(),
-    config: { allowedRoles: ["roles/datastore.user"] },
+    config: { allowedRoles: ["roles/datastore.user", "roles/firebaseappcheck.tokenVerifier"] },
     expected: "roles/logging.logWriter",
   },
   {

@@ -1,5 +1,5 @@
 // A function identity gets project-wide roles only where no narrower resource carries the permission
-// (Vertex AI, Firestore, logging, metrics); the allow-list names those roles.
+// (Vertex AI, Firestore, App Check token consumption, logging, metrics); the allow-list names those roles.
 import { z } from "zod";
 import { functionView } from "../functions.ts";
 import { iamGrants, PROJECT_IAM_TYPES } from "../iam.ts";
@@ -8,15 +8,16 @@ import { type PackStackPolicy, readConfig, toPolicyConfigSchema } from "../polic
 const NAME = "gcp-iam-project-function-roles-allow-list";
 
 export const configSchema = z.strictObject({
-  allowedRoles: z
-    .array(z.string().startsWith("roles/"))
-    .default([
-      "roles/aiplatform.user",
-      "roles/datastore.user",
-      "roles/datastore.viewer",
-      "roles/logging.logWriter",
-      "roles/monitoring.metricWriter",
-    ]),
+  allowedRoles: z.array(z.string().startsWith("roles/")).default([
+    "roles/aiplatform.user",
+    "roles/datastore.user",
+    "roles/datastore.viewer",
+    // verifyAppCheckToken is a method of the project; no narrower resource carries its permission.
+    // Source: https://firebase.google.com/docs/reference/appcheck/rest/v1beta/projects/verifyAppCheckToken
+    "roles/firebaseappcheck.tokenVerifier",
+    "roles/logging.logWriter",
+    "roles/monitoring.metricWriter",
+  ]),
 });
 
 export const gcpIamProjectFunctionRolesAllowList: PackStackPolicy = {

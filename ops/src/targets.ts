@@ -13,6 +13,8 @@ export interface StackSettings {
   region: string;
   models: PreflightTarget["models"];
   tierLimits: TierLimits;
+  /** The stack's `dailyBudgetUsd`: the cap the functions enforce once deployed; absent: none. */
+  dailyBudgetUsd?: number;
 }
 
 export function stackSettings(root: string, stack: string): StackSettings {
@@ -29,6 +31,7 @@ export function stackSettings(root: string, stack: string): StackSettings {
     region: config.region,
     models: config.models,
     tierLimits: config.tierLimits ?? platform.tiers,
+    ...(config.dailyBudgetUsd === undefined ? {} : { dailyBudgetUsd: config.dailyBudgetUsd }),
   };
 }
 

@@ -1,5 +1,5 @@
 // `npm run admin -- <command>`: the operator controls that work without a deploy (tier, suspend,
-// unsuspend, usage, pause, resume), against the running local platform or `--stack dev|prod`.
+// unsuspend, usage, budget, pause, resume), against the running local platform or `--stack dev|prod`.
 // Exit 0 done, 1 the operation failed, 2 a problem with the command line (named, with the usage).
 import { resolve } from "node:path";
 import { STACKS } from "@genai-platform/infra/plan/run.ts";

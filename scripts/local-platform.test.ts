@@ -9,6 +9,8 @@ import { emulatorSession, refreshEmulatorIdToken } from "@genai-platform/local/a
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
+/** Far above the few images this file generates: the budget is recorded and read, never reached. */
+const DAILY_BUDGET_USD = 25;
 const ROOT = new URL("..", import.meta.url).pathname;
 
 /** Pids of every descendant of `pid` (the platform's emulators and function processes). */
@@ -89,6 +91,8 @@ describe("npm start (the local platform)", () => {
       data(),
       "--web-origin",
       ALLOWED_ORIGIN,
+      "--daily-budget-usd",
+      String(DAILY_BUDGET_USD),
     ]));
   }, 120_000);
 
@@ -143,6 +147,20 @@ describe("npm start (the local platform)", () => {
     expect(usage).toMatchObject({ tier: "pro", kinds: { image: { used: 1 } } });
     expect(JSON.parse(await readFile(state(), "utf8"))).toMatchObject({ url: baseUrl });
   }, 60_000);
+
+  it("records --daily-budget-usd in its state file; npm run admin -- budget shows the image's cost against it", async () => {
+    const recorded = JSON.parse(await readFile(state(), "utf8")) as { dailyBudgetUsd?: number };
+    expect(recorded.dailyBudgetUsd).toBe(DAILY_BUDGET_USD);
+    const { stdout } = await run(process.execPath, ["scripts/admin.ts", "budget", "--json", "--state", state()], {
+      cwd: ROOT,
+    });
+    const { result } = JSON.parse(stdout) as {
+      result: { spent: { microUsd: number }; cap: { usd: number; source: string }; shards: number };
+    };
+    expect(result.cap).toMatchObject({ usd: DAILY_BUDGET_USD, source: "the day's shards" });
+    expect(result.spent.microUsd).toBeGreaterThan(0);
+    expect(result.shards).toBe(1);
+  });
 
   it("allows a preflight from a --web-origin and refuses one from another origin with FORBIDDEN", async () => {
     const preflight = (origin: string) =>

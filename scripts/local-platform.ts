@@ -223,6 +223,7 @@ await writeFile(
       tasksEndpoint: platform.tasks.endpoint,
       region: platform.region,
       tierLimits: platform.tierLimits,
+      ...(platform.dailyBudgetUsd !== undefined ? { dailyBudgetUsd: platform.dailyBudgetUsd } : {}),
       pid: process.pid,
     },
     null,

@@ -253,7 +253,18 @@ export const definition = {
     {
       id: "budgetShards",
       description:
-        "`{day}_{shard}`: the share of the day's global budget reserved on that shard, in micro-USD (`reservedMicroUsd`); written by admissions and refunds only. Documents carry `expireAt`; a TTL policy on it is not provisioned yet.",
+        "`{day}_{shard}`: the share of the day's global budget reserved on that shard, in micro-USD (`reservedMicroUsd`, refunds deducted), with the cap the admission enforced (`dailyMicroUsd`); written by admissions and refunds only, read by id (operators sum the day's shards). Clients neither read nor write it.",
+      ttlField: "expireAt",
+      // Every admission increments one shard and every refund decrements one, 50 shards carrying
+      // the image queue's 50 admissions a second; the shards are only ever read by id, so no field
+      // needs a single-field index and none is kept (each would be rewritten with the document).
+      indexExemptions: [
+        { field: "reservedMicroUsd", reason: "changes with every admission and refund; read only from the shard" },
+        { field: "expireAt", reason: "TTL field, the day plus retention: one value a day, rising; only TTL reads it" },
+        { field: "day", reason: "one value a day, rising; shards are read by id, never queried by day" },
+        { field: "shard", reason: "part of the document id; no query filters on it" },
+        { field: "dailyMicroUsd", reason: "the same cap on every shard of a day; read only from the shard" },
+      ],
     },
     {
       id: "idempotencyKeys",

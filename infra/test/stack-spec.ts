@@ -62,6 +62,11 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
           .map((f) => `${f.inputs.collection}/${f.inputs.field}`)
           .sort(),
       ).toEqual([
+        "budgetShards/dailyMicroUsd",
+        "budgetShards/day",
+        "budgetShards/expireAt",
+        "budgetShards/reservedMicroUsd",
+        "budgetShards/shard",
         "idempotencyKeys/expireAt",
         "jobs/expireAt",
         "jobs/lease.expiresAt",
@@ -138,6 +143,11 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
       expect(field("firestore-ttl-jobs-expireAt")).toMatchObject({ ttlConfig: {}, indexConfig: {} });
       expect(field("firestore-ttl-usage-expireAt")).toMatchObject({ ttlConfig: {}, indexConfig: {} });
       expect(field("firestore-ttl-idempotencyKeys-expireAt")).toMatchObject({ ttlConfig: {}, indexConfig: {} });
+      expect(field("firestore-ttl-budgetShards-expireAt")).toMatchObject({ ttlConfig: {}, indexConfig: {} });
+      expect(field("firestore-field-budgetShards-reservedMicroUsd")).toMatchObject({
+        collection: "budgetShards",
+        indexConfig: {},
+      });
       const updatedAt = field("firestore-field-jobs-updatedAt");
       expect(updatedAt).toMatchObject({ collection: "jobs", field: "updatedAt", indexConfig: {} });
       expect(updatedAt.ttlConfig).toBeUndefined();

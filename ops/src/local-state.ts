@@ -17,6 +17,8 @@ export interface LocalState {
   region?: string;
   /** The limits the local functions enforce. */
   tierLimits?: TierLimits;
+  /** The global daily budget the local functions enforce (`--daily-budget-usd`); absent: none. */
+  dailyBudgetUsd?: number;
 }
 
 export async function readLocalState(file: string): Promise<LocalState> {

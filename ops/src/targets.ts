@@ -15,6 +15,8 @@ export interface StackSettings {
   tierLimits: TierLimits;
   /** The services the stack enables (App Check's only when it consumes tokens). */
   apis: readonly string[];
+  /** The stack's `dailyBudgetUsd`: the cap the functions enforce once deployed; absent: none. */
+  dailyBudgetUsd?: number;
 }
 
 export function stackSettings(root: string, stack: string): StackSettings {
@@ -32,6 +34,7 @@ export function stackSettings(root: string, stack: string): StackSettings {
     models: config.models,
     tierLimits: config.tierLimits ?? platform.tiers,
     apis: requiredApis(config),
+    ...(config.dailyBudgetUsd === undefined ? {} : { dailyBudgetUsd: config.dailyBudgetUsd }),
   };
 }
 

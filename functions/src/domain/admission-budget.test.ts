@@ -11,7 +11,9 @@ import { capturedEvents } from "../../test/captured-events.ts";
 import { testFirestore } from "../../test/firestore.ts";
 import { RecordingQueue } from "../../test/recording-queue.ts";
 import { FirestoreAdmissionStore } from "../adapters/firestore/firestore-admission-store.ts";
+import { FirestoreBudgetReader } from "../adapters/firestore/firestore-budget-reader.ts";
 import { FirestoreJobStore } from "../adapters/firestore/firestore-job-store.ts";
+import { FirestoreUsageReader } from "../adapters/firestore/firestore-usage-reader.ts";
 import { randomIds } from "../adapters/system/system.ts";
 import { type AdmissionDeps, admitJob, type JobRequest } from "./admission.ts";
 import { chargeAgentTurn, refundAgentTurn } from "./agent-quota.ts";
@@ -155,6 +157,38 @@ describe("the global daily budget and the burst limit at admission", () => {
     await admitJob(deps, { uid: "c", job: IMAGE });
     await expect(admitJob(deps, { uid: "d", job: IMAGE })).rejects.toMatchObject({ code: "BUDGET_EXHAUSTED" });
     expect(await reservedSum()).toBe(2 * IMAGE_COST);
+  });
+
+  it("records each kind's cost on the usage and the cap on the shards; the readers see them, refunds deducted", async () => {
+    const turn = agentTurnCostMicroUsd(MODELS.agent);
+    const budget = { dailyMicroUsd: 10 * VIDEO_COST, shards: 3 };
+    const [deps] = processes({ budget }) as [AdmissionDeps];
+    const quota = { admissions: deps.admissions, events: deps.events, clock: deps.clock, limits: LIMITS, budget };
+    const image = await admitJob(deps, { uid: "spender", job: IMAGE });
+    await admitJob(deps, { uid: "spender", job: IMAGE });
+    await admitJob(deps, { uid: "spender", job: VIDEO });
+    await chargeAgentTurn(quota, { uid: "spender" });
+    const turnCharge = await chargeAgentTurn(quota, { uid: "spender" });
+    await refundAgentTurn(quota, "spender", turnCharge);
+    await deps.jobs.update(image.job.id, () => fail({ code: "MODEL_FAILED", message: "the model failed" }));
+
+    const usage = await new FirestoreUsageReader(fs.db).read("spender", DAY);
+    expect(usage.costMicroUsdByKind).toEqual({ image: IMAGE_COST, video: VIDEO_COST, agent: turn });
+    expect(usage.costMicroUsd).toBe(IMAGE_COST + VIDEO_COST + turn);
+
+    const spend = await new FirestoreBudgetReader(fs.db).read(DAY, budget.shards);
+    expect(spend).toEqual({
+      day: DAY,
+      spentMicroUsd: IMAGE_COST + VIDEO_COST + turn,
+      capMicroUsd: budget.dailyMicroUsd,
+      shards: (await shardsOfDay()).length,
+    });
+    expect(spend.shards).toBeGreaterThan(0);
+    expect(await new FirestoreBudgetReader(fs.db).read("2026-11-24", budget.shards)).toEqual({
+      day: "2026-11-24",
+      spentMicroUsd: 0,
+      shards: 0,
+    });
   });
 
   it("reserves an agent turn against the budget and releases it when the turn fails", async () => {

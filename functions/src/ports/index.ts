@@ -143,8 +143,19 @@ export interface UnfinishedJobs {
 }
 
 export interface UsageReader {
-  /** Tier, units used per kind and the estimated cost charged (micro-USD) on `day`. */
-  read(uid: string, day: string): Promise<{ tier: TierName; used: Record<UsageKind, number>; costMicroUsd: number }>;
+  /**
+   * Tier, units used per kind and the estimated cost charged (micro-USD) on `day`, in total and per
+   * kind (admissions before the per-kind split count in the total only).
+   */
+  read(
+    uid: string,
+    day: string,
+  ): Promise<{
+    tier: TierName;
+    used: Record<UsageKind, number>;
+    costMicroUsd: number;
+    costMicroUsdByKind: Record<UsageKind, number>;
+  }>;
 }
 
 /** A suspension an operator set on `users/{uid}`. */

@@ -131,6 +131,8 @@ export interface LocalPlatform {
   workerUrls: Readonly<Record<string, string>>;
   /** Tier limits the functions enforce. */
   tierLimits: TierLimits;
+  /** The global daily budget the functions enforce, in USD; absent: none. */
+  dailyBudgetUsd?: number;
   /** Origins allowed by CORS (functions and media bucket). */
   webOrigins: readonly string[];
   signedUrlTtlSeconds: number;
@@ -412,6 +414,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       mediaBucket,
       workerUrls,
       tierLimits,
+      ...(options.dailyBudgetUsd !== undefined ? { dailyBudgetUsd: options.dailyBudgetUsd } : {}),
       functions,
       instances,
       tasks,

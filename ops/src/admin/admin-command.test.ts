@@ -9,6 +9,7 @@ describe("parsing an admin command", () => {
     [["suspend", "alice"], { reason: " chargeback " }, { name: "suspend", uid: "alice", reason: "chargeback" }],
     [["unsuspend", "alice"], {}, { name: "unsuspend", uid: "alice" }],
     [["usage", "alice"], {}, { name: "usage", uid: "alice" }],
+    [["budget"], {}, { name: "budget" }],
     [["pause", "video"], {}, { name: "pause", scope: "video" }],
     [["resume", "all"], {}, { name: "resume", scope: "all" }],
   ])("reads %j %j", (positionals, options, expected) => {
@@ -16,12 +17,14 @@ describe("parsing an admin command", () => {
   });
 
   it.each([
-    [[], {}, "a command is required (known: tier, suspend, unsuspend, usage, pause, resume)"],
-    [["frobnicate"], {}, "unknown command frobnicate (known: tier, suspend, unsuspend, usage, pause, resume)"],
+    [[], {}, "a command is required (known: tier, suspend, unsuspend, usage, budget, pause, resume)"],
+    [["frobnicate"], {}, "unknown command frobnicate (known: tier, suspend, unsuspend, usage, budget, pause, resume)"],
     [["tier", "alice"], {}, "tier needs <tier>"],
     [["tier", "alice", "gold"], {}, "unknown tier gold (known: free, pro)"],
     [["usage"], {}, "usage needs <uid>"],
     [["usage", "alice", "bob"], {}, "unexpected argument bob"],
+    [["budget", "today"], {}, "unexpected argument today"],
+    [["budget"], { reason: "incident" }, "--reason goes with suspend only"],
     [["pause", "images"], {}, "unknown kind images (known: image, video, agent, all)"],
     [["pause", "image"], { reason: "incident" }, "--reason goes with suspend only"],
     [["suspend", "alice"], { reason: "  " }, "--reason must not be empty"],

@@ -14,6 +14,7 @@ export type AdminCommand =
   | { name: "suspend"; uid: string; reason?: string }
   | { name: "unsuspend"; uid: string }
   | { name: "usage"; uid: string }
+  | { name: "budget" }
   | { name: "pause" | "resume"; scope: PauseScope };
 
 export const ADMIN_USAGE = [
@@ -21,6 +22,7 @@ export const ADMIN_USAGE = [
   'suspend <uid> [--reason "…"]',
   "unsuspend <uid>",
   "usage <uid>",
+  "budget",
   "pause <image|video|agent|all>",
   "resume <image|video|agent|all>",
   "<command> … [--json] [--stack dev|prod | --state FILE]",
@@ -32,6 +34,7 @@ const ARGUMENTS = {
   suspend: ["uid"],
   unsuspend: ["uid"],
   usage: ["uid"],
+  budget: [],
   pause: ["kind"],
   resume: ["kind"],
 } as const;
@@ -63,6 +66,7 @@ export function parseAdminCommand(
     }
     return { name: command, scope: scope as PauseScope };
   }
+  if (command === "budget") return { name: "budget" };
   const uid = args[0] as string;
   // The same check the functions make of a token's uid before building any document path.
   const problem = documentIdProblem(uid);
@@ -88,7 +92,8 @@ export function kindsOf(scope: PauseScope): readonly PausableKind[] {
   return scope === "all" ? ALL_KINDS : [scope];
 }
 
-/** What the audit line calls the command's object: the uid, or the kind. */
+/** What the audit line calls the command's object: the uid, the kind, or the global budget. */
 export function commandTarget(command: AdminCommand): string {
+  if (command.name === "budget") return "global";
   return "uid" in command ? command.uid : command.scope;
 }

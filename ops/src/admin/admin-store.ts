@@ -1,8 +1,12 @@
 // The documents operators change, on Firestore through firebase-admin, at the paths and in the
 // shapes the functions read: `users/{uid}.tier`, `users/{uid}.suspended {reason?, at, by}`, the
 // kill switch `controls/generation {paused: {image, video, agent}}`, and the day's usage.
-import type { TierName, UsageKind } from "@genai-platform/definition";
+import { platform, type TierName } from "@genai-platform/definition";
 import { parseSuspension } from "@genai-platform/functions/adapters/firestore/firestore-access-controls.ts";
+import {
+  type BudgetSpend,
+  FirestoreBudgetReader,
+} from "@genai-platform/functions/adapters/firestore/firestore-budget-reader.ts";
 import { FirestoreUsageReader } from "@genai-platform/functions/adapters/firestore/firestore-usage-reader.ts";
 import { generationControlsDoc, userDoc } from "@genai-platform/functions/adapters/firestore/paths.ts";
 import type { PausableKind, Suspension } from "@genai-platform/functions/ports/index.ts";
@@ -48,9 +52,14 @@ export class FirestoreAdminStore {
     });
   }
 
-  /** Tier and units used per kind on the UTC day `day`, read as getUsage reads them. */
-  usage(uid: string, day: string): Promise<{ tier: TierName; used: Record<UsageKind, number> }> {
+  /** Tier, units used and estimated cost per kind on the UTC day `day`, read as getUsage reads them. */
+  usage(uid: string, day: string): ReturnType<FirestoreUsageReader["read"]> {
     return new FirestoreUsageReader(this.db).read(uid, day);
+  }
+
+  /** The day's global budget as its shards hold it. */
+  budget(day: string): Promise<BudgetSpend> {
+    return new FirestoreBudgetReader(this.db).read(day, platform.budget.shards);
   }
 
   /** Sets the kill switch of `kinds`, leaving the others as they are; answers the whole switch after. */

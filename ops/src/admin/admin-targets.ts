@@ -55,6 +55,7 @@ export function localAdminTarget(state: LocalState): AdminTarget {
         })
       : { apply: async () => unreachable() },
     tierLimits: state.tierLimits ?? platform.tiers,
+    ...(state.dailyBudgetUsd === undefined ? {} : { dailyBudgetUsd: state.dailyBudgetUsd }),
     close: app.close,
   };
 }
@@ -75,6 +76,7 @@ export function stackAdminTarget(stack: string, settings: StackSettings): AdminT
       call: httpCall((url) => auth.getRequestHeaders(url)),
     }),
     tierLimits: settings.tierLimits,
+    ...(settings.dailyBudgetUsd === undefined ? {} : { dailyBudgetUsd: settings.dailyBudgetUsd }),
     close: app.close,
   };
 }

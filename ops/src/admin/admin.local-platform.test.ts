@@ -1,6 +1,7 @@
 // `npm run admin` against the local platform, started here on free ports: a suspension refuses the
 // user's next generation and lifting it admits again; pausing a kind refuses new requests with 503
-// while what is already queued waits in its paused queue, and resuming runs every waiting job.
+// while what is already queued waits in its paused queue, and resuming runs every waiting job; usage
+// and budget show what today's admissions cost, refunds deducted, against the platform's daily budget.
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -25,6 +26,8 @@ const run = promisify(execFile);
  */
 const IMAGE_RATE = 0.5;
 const OPERATOR = `local:${userInfo().username}`;
+/** Far above what these tests spend (a few dozen images), so the budget never refuses one. */
+const DAILY_BUDGET_USD = 50;
 
 describe("npm run admin on the local platform", () => {
   let local: LocalPlatform;
@@ -34,7 +37,7 @@ describe("npm run admin on the local platform", () => {
   const tokens = new Map<string, string>();
 
   beforeAll(async () => {
-    local = await startLocalPlatform({ rates: { "image-jobs": IMAGE_RATE } });
+    local = await startLocalPlatform({ rates: { "image-jobs": IMAGE_RATE }, dailyBudgetUsd: DAILY_BUDGET_USD });
     state = {
       url: local.url,
       projectId: local.projectId,
@@ -43,6 +46,7 @@ describe("npm run admin on the local platform", () => {
       tasksEndpoint: local.tasks.endpoint,
       region: local.region,
       tierLimits: local.tierLimits,
+      dailyBudgetUsd: DAILY_BUDGET_USD,
     };
     process.env.FIRESTORE_EMULATOR_HOST = local.firestoreHost;
     observer = initializeApp({ projectId: local.projectId }, "admin-observer");
@@ -55,7 +59,12 @@ describe("npm run admin on the local platform", () => {
   });
 
   /** Runs one admin command in this process, as scripts/admin.ts does; collects what it prints. */
-  async function admin(...argv: string[]) {
+  function admin(...argv: string[]) {
+    return adminWith({}, ...argv);
+  }
+
+  /** The same, on another state file's settings or at another time. */
+  async function adminWith(options: { state?: LocalState; now?: Date }, ...argv: string[]) {
     const reasonAt = argv.indexOf("--reason");
     const reason = reasonAt >= 0 ? argv[reasonAt + 1] : undefined;
     const positionals = reasonAt >= 0 ? argv.filter((_, i) => i !== reasonAt && i !== reasonAt + 1) : argv;
@@ -65,8 +74,13 @@ describe("npm run admin on the local platform", () => {
     const audit: Array<Record<string, unknown>> = [];
     const code = await runAdmin(
       command,
-      { environment: "local", target: async () => localAdminTarget(state) },
-      { out: (line) => out.push(line), audit: (line) => audit.push(JSON.parse(line)), json: false },
+      { environment: "local", target: async () => localAdminTarget(options.state ?? state) },
+      {
+        out: (line) => out.push(line),
+        audit: (line) => audit.push(JSON.parse(line)),
+        json: false,
+        ...(options.now ? { now: () => options.now as Date } : {}),
+      },
     );
     return { code, out, audit };
   }
@@ -123,17 +137,23 @@ describe("npm run admin on the local platform", () => {
     expect((await generateImage("eve")).status).toBe(202);
   });
 
-  it("tier and usage: the tier is set and today's usage shown per kind against its limits", async () => {
+  it("tier and usage: the tier is set and today's usage and its cost shown per kind, the total as getUsage reports it", async () => {
     const tier = await admin("tier", "fay", "pro");
     expect(tier).toMatchObject({ code: 0, out: ["✓ tier of fay: pro (new user document)"] });
     expect((await generateImage("fay")).status).toBe(202);
+    const reported = await fetch(`${local.url}/getUsage`, {
+      headers: { Authorization: `Bearer ${tokens.get("fay")}` },
+    });
+    const { costUsd } = (await reported.json()) as { costUsd: number };
+    expect(costUsd).toBeGreaterThan(0);
+    const cost = `${costUsd.toFixed(4)} USD`;
     const usage = await admin("usage", "fay");
     expect(usage.code).toBe(0);
     expect(usage.out.slice(1)).toEqual([
-      `  image      1 / ${local.tierLimits.pro.image}`,
-      `  video      0 / ${local.tierLimits.pro.video}`,
-      `  agent      0 / ${local.tierLimits.pro.agent}`,
-      "  cost   not recorded yet",
+      `  image      1 / ${local.tierLimits.pro.image}   ${cost}`,
+      `  video      0 / ${local.tierLimits.pro.video}   0.0000 USD`,
+      `  agent      0 / ${local.tierLimits.pro.agent}   0.0000 USD`,
+      `  cost   ${cost} estimated (refunds deducted)`,
     ]);
     expect(usage.out[0]).toMatch(/^usage of fay on \d{4}-\d{2}-\d{2} \(UTC\), tier pro:$/);
   });
@@ -210,9 +230,53 @@ describe("npm run admin on the local platform", () => {
     const asked = local.vertex?.recent().filter((r) => JSON.stringify(r.body).includes('"held ')) ?? [];
     expect(asked.length).toBe(ran.length);
     const usage = await admin("usage", "ivy");
-    expect(usage.out[1]).toBe(`  image  ${String(ran.length).padStart(5)} / ${local.tierLimits.free.image}`);
+    expect(usage.out[1]).toMatch(
+      new RegExp(`^  image  ${String(ran.length).padStart(5)} / ${local.tierLimits.free.image}   \\d+\\.\\d{4} USD$`),
+    );
     await admin("unsuspend", "ivy");
   }, 120_000);
+
+  it("budget: today's spend summed over the shards equals every user's cost today, refunds deducted, against the cap the shards record", async () => {
+    expect((await generateImage("kim")).status).toBe(202);
+    const today = new Date().toISOString().slice(0, 10);
+    const usages = await getFirestore(observer).collection("usage").where("day", "==", today).get();
+    const charged = usages.docs.reduce((sum, d) => sum + Number(d.get("costMicroUsd") ?? 0), 0);
+    expect(charged).toBeGreaterThan(0);
+    const capMicroUsd = DAILY_BUDGET_USD * 1_000_000;
+    const shards = (await getFirestore(observer).collection("budgetShards").get()).docs.filter((d) =>
+      d.id.startsWith(`${today}_`),
+    ).length;
+    expect(shards).toBeGreaterThan(0);
+
+    const budget = await admin("budget");
+    expect(budget.code).toBe(0);
+    const percent = Math.round((charged / capMicroUsd) * 1000) / 10;
+    expect(budget.out).toEqual([
+      `budget on ${today} (UTC): ${(charged / 1e6).toFixed(4)} USD of ${DAILY_BUDGET_USD.toFixed(4)} USD (${percent} %), ${shards} shard${shards === 1 ? "" : "s"}`,
+      "  cap from the day's shards",
+    ]);
+    expect(budget.audit).toEqual([
+      expect.objectContaining({ command: "budget", target: "global", environment: "local", outcome: "ok" }),
+    ]);
+  });
+
+  it("budget on a day no admission touched: the local platform's cap at 0 %, or no budget set without one", async () => {
+    const quiet = new Date("2026-01-01T12:00:00Z");
+    const configured = await adminWith({ now: quiet }, "budget");
+    expect(configured).toMatchObject({
+      code: 0,
+      out: [
+        `budget on 2026-01-01 (UTC): 0.0000 USD of ${DAILY_BUDGET_USD.toFixed(4)} USD (0 %), 0 shards`,
+        "  cap from the local platform's --daily-budget-usd",
+      ],
+    });
+    const { dailyBudgetUsd: _, ...unbudgeted } = state;
+    const none = await adminWith({ now: quiet, state: unbudgeted }, "budget");
+    expect(none).toMatchObject({
+      code: 0,
+      out: ["budget on 2026-01-01 (UTC): no budget set; 0.0000 USD reserved, 0 shards"],
+    });
+  });
 
   it("npm run admin prints JSON with --json, writes the audit line on stderr, and exits 0, 1 or 2", async () => {
     const file = join(dir, "platform.json");
@@ -226,9 +290,42 @@ describe("npm run admin on the local platform", () => {
       target: "fay",
       environment: "local",
       operator: OPERATOR,
-      result: { uid: "fay", tier: "pro", kinds: { image: { used: 1, limit: local.tierLimits.pro.image } }, cost: null },
+      result: {
+        uid: "fay",
+        tier: "pro",
+        kinds: {
+          image: { used: 1, limit: local.tierLimits.pro.image, costUsd: expect.any(Number) },
+          video: { used: 0, costUsd: 0, costMicroUsd: 0 },
+        },
+        cost: { usd: expect.any(Number), microUsd: expect.any(Number) },
+      },
     });
+    const fay = JSON.parse(ok.stdout).result;
+    expect(fay.cost.microUsd).toBeGreaterThan(0);
+    expect(fay.kinds.image.costMicroUsd).toBe(fay.cost.microUsd);
+    expect(fay.cost.usd).toBe(fay.cost.microUsd / 1e6);
     expect(JSON.parse(ok.stderr.trim())).toMatchObject({ event: "admin.command", command: "usage", outcome: "ok" });
+
+    const budget = await run(process.execPath, ["scripts/admin.ts", "budget", "--json", "--state", file], {
+      cwd: ROOT,
+    });
+    const report = JSON.parse(budget.stdout);
+    expect(report).toMatchObject({
+      ok: true,
+      command: "budget",
+      target: "global",
+      environment: "local",
+      result: {
+        day: new Date().toISOString().slice(0, 10),
+        cap: { usd: DAILY_BUDGET_USD, microUsd: DAILY_BUDGET_USD * 1e6, source: "the day's shards" },
+      },
+    });
+    expect(report.result.spent.microUsd).toBeGreaterThan(0);
+    expect(report.result.percent).toBe(
+      Math.round((report.result.spent.microUsd / (DAILY_BUDGET_USD * 1e6)) * 1000) / 10,
+    );
+    expect(report.result.shards).toBeGreaterThan(0);
+    expect(JSON.parse(budget.stderr.trim())).toMatchObject({ command: "budget", target: "global", outcome: "ok" });
 
     const unknown = await run(process.execPath, ["scripts/admin.ts", "frobnicate"], { cwd: ROOT }).catch((e) => e);
     expect(unknown.code).toBe(2);

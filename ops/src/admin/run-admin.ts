@@ -2,10 +2,10 @@
 // for a person or as JSON, and writes exactly one audit line, whatever the outcome.
 import type { TierLimits } from "@genai-platform/definition";
 import { KILL_SWITCH_CACHE_MS } from "@genai-platform/functions/adapters/firestore/firestore-access-controls.ts";
-import { utcDay } from "@genai-platform/functions/domain/calendar.ts";
 import type { PausableKind } from "@genai-platform/functions/ports/index.ts";
 import { type AdminCommand, commandTarget, kindsOf } from "./admin-command.ts";
 import type { FirestoreAdminStore } from "./admin-store.ts";
+import { budgetReport, usageReport } from "./cost-reports.ts";
 import { PAUSED_QUEUES, type QueueControl, type QueueState } from "./queue-control.ts";
 
 export interface AdminTarget {
@@ -18,6 +18,8 @@ export interface AdminTarget {
   queues: QueueControl;
   /** The limits the functions enforce, to show usage against. */
   tierLimits: TierLimits;
+  /** The daily budget the target's config sets (stack file, local platform), for when no shard records one. */
+  dailyBudgetUsd?: number;
   close(): Promise<void>;
 }
 
@@ -164,43 +166,12 @@ export async function executeAdmin(
     }
     case "usage":
       return usageReport(base, command.uid, store, target.tierLimits, now);
+    case "budget":
+      return budgetReport(base, store, target, now);
     case "pause":
     case "resume":
       return switchReport(base, command.name, kindsOf(command.scope), target, store, operator, now);
   }
-}
-
-async function usageReport(
-  base: Pick<AdminReport, "command" | "target">,
-  uid: string,
-  store: FirestoreAdminStore,
-  limits: TierLimits,
-  now: Date,
-): Promise<AdminReport> {
-  const day = utcDay(now);
-  const { tier, used } = await store.usage(uid, day);
-  const kinds = (Object.keys(used) as Array<keyof typeof used>).map((kind) => ({
-    kind,
-    used: used[kind],
-    limit: limits[tier][kind],
-  }));
-  return {
-    ...base,
-    ok: true,
-    lines: [
-      `usage of ${uid} on ${day} (UTC), tier ${tier}:`,
-      ...kinds.map((k) => `  ${k.kind.padEnd(6)} ${String(k.used).padStart(5)} / ${k.limit}`),
-      // The place for the day's cost once generations record theirs (see README, Operating it).
-      "  cost   not recorded yet",
-    ],
-    result: {
-      uid,
-      day,
-      tier,
-      kinds: Object.fromEntries(kinds.map((k) => [k.kind, { used: k.used, limit: k.limit }])),
-      cost: null,
-    },
-  };
 }
 
 /**

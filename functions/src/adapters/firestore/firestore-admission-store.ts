@@ -138,6 +138,9 @@ export class FirestoreAdmissionStore implements AdmissionStore {
                 day: input.day,
                 shard: piece.shard,
                 reservedMicroUsd: FieldValue.increment(piece.microUsd),
+                // The cap this admission enforced, so an operator reads the budget in force, not
+                // the one a config file says now.
+                ...(budget ? { dailyMicroUsd: budget.dailyMicroUsd } : {}),
                 expireAt,
               },
               { merge: true },
@@ -152,6 +155,7 @@ export class FirestoreAdmissionStore implements AdmissionStore {
               day: input.day,
               [input.kind]: FieldValue.increment(1),
               costMicroUsd: FieldValue.increment(input.costMicroUsd),
+              costMicroUsdByKind: { [input.kind]: FieldValue.increment(input.costMicroUsd) },
               burst: { minute: input.minute, count: burst + 1 },
               expireAt,
             },
@@ -210,7 +214,12 @@ export class FirestoreAdmissionStore implements AdmissionStore {
     const batch = this.db.batch();
     batch.update(usageDoc(this.db, input.uid, input.day), {
       [input.kind]: FieldValue.increment(-1),
-      ...(input.costMicroUsd ? { costMicroUsd: FieldValue.increment(-input.costMicroUsd) } : {}),
+      ...(input.costMicroUsd
+        ? {
+            costMicroUsd: FieldValue.increment(-input.costMicroUsd),
+            [`costMicroUsdByKind.${input.kind}`]: FieldValue.increment(-input.costMicroUsd),
+          }
+        : {}),
     });
     for (const piece of input.budgetPieces ?? []) {
       batch.update(budgetShardDoc(this.db, input.day, piece.shard), {

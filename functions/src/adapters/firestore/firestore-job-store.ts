@@ -50,7 +50,12 @@ export class FirestoreJobStore implements JobStore {
               usageDoc(this.db, job.uid, job.usageDay),
               {
                 [job.kind]: FieldValue.increment(-1),
-                ...(job.costMicroUsd ? { costMicroUsd: FieldValue.increment(-job.costMicroUsd) } : {}),
+                ...(job.costMicroUsd
+                  ? {
+                      costMicroUsd: FieldValue.increment(-job.costMicroUsd),
+                      costMicroUsdByKind: { [job.kind]: FieldValue.increment(-job.costMicroUsd) },
+                    }
+                  : {}),
               },
               { merge: true },
             );

@@ -1,6 +1,6 @@
 // UsageReader on Firestore: two point reads (tier and the day's counters), no transaction needed.
 
-import { type TierName, tierNameSchema, type UsageKind, usageKindSchema } from "@genai-platform/definition";
+import { tierNameSchema, type UsageKind, usageKindSchema } from "@genai-platform/definition";
 import type { Firestore } from "firebase-admin/firestore";
 import type { UsageReader } from "../../ports/index.ts";
 import { withDeadline } from "../system/deadline.ts";
@@ -13,10 +13,7 @@ export class FirestoreUsageReader implements UsageReader {
     this.db = db;
   }
 
-  async read(
-    uid: string,
-    day: string,
-  ): Promise<{ tier: TierName; used: Record<UsageKind, number>; costMicroUsd: number }> {
+  async read(uid: string, day: string): ReturnType<UsageReader["read"]> {
     const [user, usage] = await withDeadline(() =>
       Promise.all([userDoc(this.db, uid).get(), usageDoc(this.db, uid, day).get()]),
     );
@@ -25,6 +22,10 @@ export class FirestoreUsageReader implements UsageReader {
       usageKindSchema.options.map((kind) => [kind, Math.max(0, Number(usage.get(kind) ?? 0))]),
     ) as Record<UsageKind, number>;
     const costMicroUsd = Math.max(0, Number(usage.get("costMicroUsd") ?? 0));
-    return { tier: tier.success ? tier.data : "free", used, costMicroUsd };
+    const byKind = (usage.get("costMicroUsdByKind") ?? {}) as Partial<Record<UsageKind, unknown>>;
+    const costMicroUsdByKind = Object.fromEntries(
+      usageKindSchema.options.map((kind) => [kind, Math.max(0, Number(byKind[kind] ?? 0))]),
+    ) as Record<UsageKind, number>;
+    return { tier: tier.success ? tier.data : "free", used, costMicroUsd, costMicroUsdByKind };
   }
 }

@@ -27,7 +27,7 @@ export function generationControlsDoc(db: Firestore) {
   return db.collection("controls").doc("generation");
 }
 
-/** `budgetShards/{day}_{shard}`: one shard of the day's global budget, `{ reservedMicroUsd }`. */
+/** `budgetShards/{day}_{shard}`: one shard of the day's global budget, `{ day, shard, reservedMicroUsd, dailyMicroUsd, expireAt }`. */
 export function budgetShardDoc(db: Firestore, day: string, shard: number) {
   return db.collection("budgetShards").doc(`${day}_${shard}`);
 }

@@ -2,6 +2,7 @@
 // real service does rarely: a CreateTask that fails (before or after the task was stored, the
 // caller cannot tell which) and a task delivered twice.
 import { z } from "zod";
+import { ScriptedFaults } from "../scripted-faults.ts";
 
 export const taskFaultSchema = z
   .strictObject({
@@ -26,32 +27,13 @@ export const taskFaultSchema = z
 export type TaskFault = z.infer<typeof taskFaultSchema>;
 
 /** Faults in the order they were pushed; the first one matching a CreateTask is used and counted down. */
-export class TaskFaults {
-  private readonly faults: Array<TaskFault & { remaining: number }> = [];
-
-  push(...faults: TaskFault[]): void {
-    for (const fault of faults) {
-      const parsed = taskFaultSchema.parse(fault);
-      this.faults.push({ ...parsed, remaining: parsed.times ?? 1 });
-    }
+export class TaskFaults extends ScriptedFaults<TaskFault> {
+  constructor() {
+    super(taskFaultSchema);
   }
 
   /** The fault for a CreateTask on `queue`, if any, consuming one use of it. */
   take(queue: string): TaskFault | undefined {
-    const index = this.faults.findIndex((fault) => fault.queue === undefined || fault.queue === queue);
-    if (index < 0) return undefined;
-    const fault = this.faults[index] as TaskFault & { remaining: number };
-    fault.remaining -= 1;
-    if (fault.remaining <= 0) this.faults.splice(index, 1);
-    const { remaining: _remaining, ...rest } = fault;
-    return rest;
-  }
-
-  pending(): number {
-    return this.faults.reduce((sum, fault) => sum + fault.remaining, 0);
-  }
-
-  clear(): void {
-    this.faults.length = 0;
+    return this.takeFirst((fault) => fault.queue === undefined || fault.queue === queue);
   }
 }

@@ -1,6 +1,7 @@
 // Scripted failures for the local Vertex AI server: each fault answers the next matching request(s)
 // with an HTTP error, a delay, or a safety block, so tests and benchmarks can drive retries.
 import { z } from "zod";
+import { ScriptedFaults } from "../scripted-faults.ts";
 
 export const vertexFaultSchema = z.strictObject({
   /** Only requests to this model id; any model when absent. */
@@ -19,37 +20,17 @@ export const vertexFaultSchema = z.strictObject({
 export type VertexFault = z.infer<typeof vertexFaultSchema>;
 
 /** Faults in the order they were pushed; the first one matching a request is used and counted down. */
-export class FaultQueue {
-  private readonly faults: Array<VertexFault & { remaining: number }> = [];
-
-  push(...faults: VertexFault[]): void {
-    for (const fault of faults) {
-      const parsed = vertexFaultSchema.parse(fault);
-      this.faults.push({ ...parsed, remaining: parsed.times ?? 1 });
-    }
+export class FaultQueue extends ScriptedFaults<VertexFault> {
+  constructor() {
+    super(vertexFaultSchema);
   }
 
   /** The fault for a request to `model` about `subject` (its prompt), if any, consuming one use of it. */
   take(model: string, subject = ""): VertexFault | undefined {
-    const index = this.faults.findIndex(
+    return this.takeFirst(
       (fault) =>
         (fault.model === undefined || fault.model === model) &&
         (fault.promptIncludes === undefined || subject.includes(fault.promptIncludes)),
     );
-    if (index < 0) return undefined;
-    const fault = this.faults[index] as VertexFault & { remaining: number };
-    fault.remaining -= 1;
-    if (fault.remaining <= 0) this.faults.splice(index, 1);
-    const { remaining: _remaining, ...rest } = fault;
-    return rest;
-  }
-
-  /** Uses left across all faults. */
-  pending(): number {
-    return this.faults.reduce((sum, fault) => sum + fault.remaining, 0);
-  }
-
-  clear(): void {
-    this.faults.length = 0;
   }
 }

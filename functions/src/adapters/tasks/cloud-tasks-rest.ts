@@ -1,6 +1,8 @@
 // Cloud Tasks v2 `CreateTask` over its REST API: one authorized JSON POST, no client library.
 // The gax client it replaces cost ~350 ms of module loading on the first enqueue of a cold instance.
 
+import { raceAbort } from "../system/race-abort.ts";
+
 /**
  * A task as the REST API takes it (proto3 JSON): enums by name, bytes base64, a Timestamp as an
  * RFC 3339 string and a Duration as `"<seconds>s"`.
@@ -118,7 +120,7 @@ export class CloudTasksRestClient implements CreateTaskClient {
     const url = `${this.options.baseUrl}/v2/${parent}/tasks`;
     const signal = AbortSignal.timeout(options.timeoutMs);
     try {
-      const headers = await abortable(this.options.auth.getRequestHeaders(url), signal);
+      const headers = await raceAbort(this.options.auth.getRequestHeaders(url), signal);
       headers.set("Content-Type", "application/json");
       const response = await fetch(url, { method: "POST", headers, body: JSON.stringify({ task }), signal });
       const text = await response.text();
@@ -148,23 +150,4 @@ function errorFrom(httpStatus: number, text: string): CloudTasksApiError {
   }
   status ??= STATUS_BY_HTTP[httpStatus] ?? (httpStatus >= 500 ? "INTERNAL" : "UNKNOWN");
   return new CloudTasksApiError(status, message, { httpStatus });
-}
-
-/** Rejects when `signal` aborts first: a hung credentials fetch counts against the same deadline. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -5,7 +5,8 @@ import type { VideoRequest } from "@genai-platform/client/api";
 import { GenerateVideosOperation, type GoogleGenAI } from "@google/genai";
 import { ModelError } from "../../domain/errors.ts";
 import type { VideoModel, VideoOperationState } from "../../ports/index.ts";
-import { deadline, MODEL_ERROR_CODES, raceAbort, toModelError } from "./model-errors.ts";
+import { raceAbort } from "../system/race-abort.ts";
+import { deadline, MODEL_ERROR_CODES, toModelError } from "./model-errors.ts";
 
 export interface VeoVideoModelOptions {
   genai: GoogleGenAI;

@@ -5,13 +5,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getQueue, platform } from "@genai-platform/definition";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { capturedEvents } from "../../test/captured-events.ts";
+import { admitImageJob } from "../../test/admitted-image-job.ts";
 import { captureLogLines, type PlatformHarness, startPlatformHarness } from "../../test/platform-harness.ts";
-import { RecordingQueue } from "../../test/recording-queue.ts";
-import { FirestoreAdmissionStore } from "../adapters/firestore/firestore-admission-store.ts";
 import { FirestoreJobStore } from "../adapters/firestore/firestore-job-store.ts";
-import { randomIds, systemClock } from "../adapters/system/system.ts";
-import { admitJob } from "../domain/admission.ts";
 import { jobDeadline } from "../domain/sweep/job-deadline.ts";
 import { sweepTaskId } from "../domain/sweep/sweep-jobs.ts";
 import { sweepJobsFunction } from "./sweep-endpoint.ts";
@@ -68,19 +64,7 @@ describe("the sweeper function", () => {
 
   const jobs = () => new FirestoreJobStore(h.fs.db);
   async function admitted(uid = "ada") {
-    const { job } = await admitJob(
-      {
-        admissions: new FirestoreAdmissionStore(h.fs.db),
-        jobs: jobs(),
-        queue: new RecordingQueue(),
-        events: capturedEvents().log,
-        clock: systemClock,
-        ids: randomIds,
-        limits: platform.tiers,
-      },
-      { uid, job: { kind: "image", request: { prompt: "a red kite", aspectRatio: "1:1", imageSize: "1K" } } },
-    );
-    return job;
+    return admitImageJob(h.fs.db, jobs(), uid);
   }
   /** Moves a job's admission (and its last requeue, if any) past the image deadline. */
   async function strand(jobId: string, fields: Record<string, unknown> = {}) {

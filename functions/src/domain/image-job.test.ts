@@ -1,18 +1,16 @@
 // The image job state machine on the Firestore emulator with the real FirestoreJobStore: leases,
 // retries handed back to the queue, the final attempt, refunds exactly once, duplicate deliveries.
 import { randomUUID } from "node:crypto";
-import { getQueue, platform } from "@genai-platform/definition";
+import { getQueue } from "@genai-platform/definition";
 import { FieldValue } from "firebase-admin/firestore";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { admitImageJob } from "../../test/admitted-image-job.ts";
 import { capturedEvents } from "../../test/captured-events.ts";
 import { testFirestore } from "../../test/firestore.ts";
-import { RecordingQueue } from "../../test/recording-queue.ts";
 import { FirestoreAccessControls } from "../adapters/firestore/firestore-access-controls.ts";
-import { FirestoreAdmissionStore } from "../adapters/firestore/firestore-admission-store.ts";
 import { FirestoreJobStore } from "../adapters/firestore/firestore-job-store.ts";
-import { randomIds, systemClock } from "../adapters/system/system.ts";
+import { systemClock } from "../adapters/system/system.ts";
 import type { BlobStore, GeneratedImage, ImageModel } from "../ports/index.ts";
-import { admitJob } from "./admission.ts";
 import { ModelError } from "./errors.ts";
 import { type ImageJobDeps, imageObjectPath, runImageJob } from "./image-job.ts";
 import type { Delivery } from "./job-lifecycle.ts";
@@ -71,19 +69,7 @@ describe("running an image job", () => {
   afterAll(() => fs.close());
 
   async function admitted(uid = "ada") {
-    const { job } = await admitJob(
-      {
-        admissions: new FirestoreAdmissionStore(fs.db),
-        jobs,
-        queue: new RecordingQueue(),
-        events: capturedEvents().log,
-        clock: systemClock,
-        ids: randomIds,
-        limits: platform.tiers,
-      },
-      { uid, job: { kind: "image", request: { prompt: "a red kite", aspectRatio: "1:1", imageSize: "1K" } } },
-    );
-    return job;
+    return admitImageJob(fs.db, jobs, uid);
   }
   const delivery = (jobId: string, retryCount = 0, taskName = jobId): Delivery => ({
     queueName: "image-jobs",

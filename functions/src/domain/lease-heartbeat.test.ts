@@ -2,18 +2,16 @@
 // holder that stops renewing (as a killed process does) loses it within one lease, and a finished
 // job is never given a lease back.
 import { randomUUID } from "node:crypto";
-import { getQueue, platform } from "@genai-platform/definition";
+import { getQueue } from "@genai-platform/definition";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { admitImageJob } from "../../test/admitted-image-job.ts";
 import { capturedEvents } from "../../test/captured-events.ts";
 import { testFirestore } from "../../test/firestore.ts";
 import { OutageJobStore } from "../../test/outage-job-store.ts";
-import { RecordingQueue } from "../../test/recording-queue.ts";
 import { FirestoreAccessControls } from "../adapters/firestore/firestore-access-controls.ts";
-import { FirestoreAdmissionStore } from "../adapters/firestore/firestore-admission-store.ts";
 import { FirestoreJobStore } from "../adapters/firestore/firestore-job-store.ts";
-import { randomIds, systemClock } from "../adapters/system/system.ts";
+import { systemClock } from "../adapters/system/system.ts";
 import type { BlobStore, GeneratedImage, ImageModel } from "../ports/index.ts";
-import { admitJob } from "./admission.ts";
 import { runImageJob } from "./image-job.ts";
 import { claimJob, type Delivery } from "./job-lifecycle.ts";
 import { startHeartbeat } from "./lease-heartbeat.ts";
@@ -43,19 +41,7 @@ describe("heartbeat leases", () => {
   afterAll(() => fs.close());
 
   async function admitted() {
-    const { job } = await admitJob(
-      {
-        admissions: new FirestoreAdmissionStore(fs.db),
-        jobs,
-        queue: new RecordingQueue(),
-        events: capturedEvents().log,
-        clock: systemClock,
-        ids: randomIds,
-        limits: platform.tiers,
-      },
-      { uid: "ada", job: { kind: "image", request: { prompt: "a red kite", aspectRatio: "1:1", imageSize: "1K" } } },
-    );
-    return job;
+    return admitImageJob(fs.db, jobs);
   }
   const delivery = (jobId: string, retryCount: number): Delivery => ({
     queueName: "image-jobs",

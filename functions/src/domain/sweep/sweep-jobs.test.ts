@@ -4,16 +4,14 @@
 import { randomUUID } from "node:crypto";
 import { getQueue, platform } from "@genai-platform/definition";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { admitImageJob } from "../../../test/admitted-image-job.ts";
 import { capturedEvents } from "../../../test/captured-events.ts";
 import { testFirestore } from "../../../test/firestore.ts";
 import { RecordingQueue } from "../../../test/recording-queue.ts";
 import { FirestoreAccessControls } from "../../adapters/firestore/firestore-access-controls.ts";
-import { FirestoreAdmissionStore } from "../../adapters/firestore/firestore-admission-store.ts";
 import { FirestoreJobStore } from "../../adapters/firestore/firestore-job-store.ts";
 import { FirestoreUnfinishedJobs } from "../../adapters/firestore/firestore-unfinished-jobs.ts";
-import { randomIds, systemClock } from "../../adapters/system/system.ts";
 import type { BlobStore, Clock, GeneratedImage, ImageModel } from "../../ports/index.ts";
-import { admitJob } from "../admission.ts";
 import { runImageJob } from "../image-job.ts";
 import type { Delivery } from "../job-lifecycle.ts";
 import { jobDeadline } from "./job-deadline.ts";
@@ -66,19 +64,7 @@ describe("sweeping stranded jobs", () => {
   afterAll(() => fs.close());
 
   async function admitted(uid = "ada") {
-    const { job } = await admitJob(
-      {
-        admissions: new FirestoreAdmissionStore(fs.db),
-        jobs,
-        queue: new RecordingQueue(),
-        events: capturedEvents().log,
-        clock: systemClock,
-        ids: randomIds,
-        limits: platform.tiers,
-      },
-      { uid, job: { kind: "image", request: { prompt: "a red kite", aspectRatio: "1:1", imageSize: "1K" } } },
-    );
-    return job;
+    return admitImageJob(fs.db, jobs, uid);
   }
   const used = async (uid = "ada") => {
     const snaps = await fs.db.collection("usage").where("uid", "==", uid).get();

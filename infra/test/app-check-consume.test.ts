@@ -5,26 +5,12 @@ import { platform } from "@genai-platform/definition";
 import { spendsOnGeneration } from "@genai-platform/definition/runtime-config";
 import { evaluateSnapshot } from "@genai-platform/policies/evaluate.ts";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MOCK_PROJECT_NUMBER } from "../plan/mocks.ts";
-import { EXPECTED_GRANTS, grantRows } from "./expected-grants.ts";
+import { EXPECTED_GRANTS, iamMembers, stackGrantRows } from "./expected-grants.ts";
 import { evaluateForTest, type StackUnderTest, TYPES } from "./harness.ts";
 
 const APP_CHECK_API = "firebaseappcheck.googleapis.com";
 const VERIFIER = "roles/firebaseappcheck.tokenVerifier";
 const spending = platform.functions.filter((f) => spendsOnGeneration(f));
-
-const members = (s: StackUnderTest) => s.resources.filter((r) => /IamMember$|IAMMember$/.test(r.type));
-const rows = (s: StackUnderTest) => {
-  const project = s.config["gcp:project"]!;
-  return grantRows(members(s), {
-    project,
-    media: `${project}-media`,
-    source: `${project}-fn-source`,
-    dataset: "genai_analytics",
-    number: MOCK_PROJECT_NUMBER,
-    region: s.config["gcp:region"]!,
-  });
-};
 
 // One evaluation after the other: Pulumi's runtime state is global.
 let consuming: StackUnderTest;
@@ -44,9 +30,9 @@ describe("a stack that consumes App Check tokens", () => {
   it("grants the token verifier role to exactly the spending endpoints, before the functions build", () => {
     const expected = spending.map((f) => `${f.serviceAccountId} ${VERIFIER} project`);
     expect(expected).toHaveLength(3);
-    expect([...rows(consuming)].sort()).toEqual([...EXPECTED_GRANTS, ...expected].sort());
+    expect([...stackGrantRows(consuming)].sort()).toEqual([...EXPECTED_GRANTS, ...expected].sort());
     const before = consuming.findResource(TYPES.grants, "iam");
-    const verifiers = members(consuming).filter((m) => m.inputs.role === VERIFIER);
+    const verifiers = iamMembers(consuming).filter((m) => m.inputs.role === VERIFIER);
     for (const m of verifiers) {
       expect(m.parent).toBe(before.urn);
       expect(consuming.findResource(TYPES.wait, "iam-propagation").inputs.triggers).toContain(m.urn);
@@ -65,7 +51,7 @@ describe("a stack that consumes App Check tokens", () => {
 describe("a stack that does not consume App Check tokens", () => {
   it("enables no App Check API and grants no App Check role", () => {
     expect(plain.all(TYPES.service).map((r) => r.inputs.service)).not.toContain(APP_CHECK_API);
-    expect(members(plain).filter((m) => String(m.inputs.role).startsWith("roles/firebaseappcheck."))).toEqual([]);
-    expect([...rows(plain)].sort()).toEqual([...EXPECTED_GRANTS].sort());
+    expect(iamMembers(plain).filter((m) => String(m.inputs.role).startsWith("roles/firebaseappcheck."))).toEqual([]);
+    expect([...stackGrantRows(plain)].sort()).toEqual([...EXPECTED_GRANTS].sort());
   });
 });

@@ -1,6 +1,7 @@
 // The IAM grants a stack must carry, written out by hand (not derived from infra/grants.ts) so a
 // widened or missing grant fails a test. Rows read `member  role  resource`.
-import type { TestResource } from "./harness.ts";
+import { MOCK_PROJECT_NUMBER } from "../plan/mocks.ts";
+import type { StackUnderTest, TestResource } from "./harness.ts";
 import { TYPES } from "./harness.ts";
 
 const fnGrants = (sa: string, firestore: "user" | "viewer") => [
@@ -113,4 +114,22 @@ export function grantRows(members: readonly TestResource[], names: Names): strin
       "-NUMBER-REGION",
     ),
   );
+}
+
+/** Every IAM member resource of an evaluated stack. */
+export function iamMembers(s: StackUnderTest): TestResource[] {
+  return s.resources.filter((r) => /IamMember$|IAMMember$/.test(r.type));
+}
+
+/** A stack's recorded grants as rows, named with the stack's project and region and the mocks' project number. */
+export function stackGrantRows(s: StackUnderTest): string[] {
+  const project = s.config["gcp:project"] as string;
+  return grantRows(iamMembers(s), {
+    project,
+    media: `${project}-media`,
+    source: `${project}-fn-source`,
+    dataset: "genai_analytics",
+    number: MOCK_PROJECT_NUMBER,
+    region: s.config["gcp:region"] as string,
+  });
 }

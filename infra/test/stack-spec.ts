@@ -16,7 +16,7 @@ import { DEFAULT_PROPAGATION_SECONDS } from "../dynamic/propagation-wait.ts";
 import { PROJECT_LEVEL_ROLES } from "../grants.ts";
 import type { Program } from "../plan/evaluate.ts";
 import { MOCK_PROJECT_NUMBER } from "../plan/mocks.ts";
-import { EXPECTED_GRANTS, grantRows } from "./expected-grants.ts";
+import { EXPECTED_GRANTS, iamMembers, stackGrantRows } from "./expected-grants.ts";
 import { evaluateForTest, type StackUnderTest, TYPES } from "./harness.ts";
 
 const PRIMITIVE = /^roles\/(owner|editor|viewer)$/;
@@ -31,7 +31,7 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
     const email = (id: string) => `${id}@${project}.iam.gserviceaccount.com`;
     const fnResource = (name: string) => s.findResource(TYPES.fn, `functions-${serviceName(name)}`);
     const env = (name: string) => fnResource(name).inputs.serviceConfig.environmentVariables as Record<string, string>;
-    const members = () => s.resources.filter((r) => /IamMember$|IAMMember$/.test(r.type));
+    const members = () => iamMembers(s);
 
     beforeAll(async () => {
       s = await evaluateForTest(stack, program);
@@ -177,14 +177,7 @@ export function describeStack(stack: "dev" | "prod", program?: Program): void {
     });
 
     it("grants exactly the expected roles, each on its narrowest resource", () => {
-      const rows = grantRows(members(), {
-        project,
-        media: `${project}-media`,
-        source: `${project}-fn-source`,
-        dataset: "genai_analytics",
-        number: MOCK_PROJECT_NUMBER,
-        region: s.config["gcp:region"]!,
-      });
+      const rows = stackGrantRows(s);
       expect([...rows].sort()).toEqual([...EXPECTED_GRANTS].sort());
     });
 

@@ -1,6 +1,7 @@
 // Cloud Functions (Gen 2, and Gen 1 where the field exists) read as one shape, so the function
 // policies judge both generations the same way.
 import * as gcp from "@pulumi/gcp";
+import { z } from "zod";
 import { asNumber, asRecord, asString, pulumiType } from "./values.ts";
 
 export const FUNCTION_V2 = gcp.cloudfunctionsv2.Function;
@@ -8,6 +9,14 @@ export const FUNCTION_V1 = gcp.cloudfunctions.Function;
 const V2 = pulumiType(FUNCTION_V2);
 const V1 = pulumiType(FUNCTION_V1);
 export const FUNCTION_TYPES: ReadonlySet<string> = new Set([V2, V1]);
+
+/**
+ * The config entry naming the functions (services) that admit generations, which the spend and
+ * abuse policies judge; by default this platform's three spending endpoints.
+ */
+export const spendingFunctionsSchema = z
+  .array(z.string().min(1))
+  .default(["generate-image", "generate-video", "creative-director-agent"]);
 
 export interface FunctionView {
   /** The function's (and its Cloud Run service's) name. */

@@ -2,7 +2,7 @@
 // to projects. A budget does not cap spend, but without one nobody hears of a runaway month.
 import * as gcp from "@pulumi/gcp";
 import { z } from "zod";
-import { functionView } from "../functions.ts";
+import { functionView, spendingFunctionsSchema } from "../functions.ts";
 import { type PackStackPolicy, readConfig, toPolicyConfigSchema } from "../policy.ts";
 import { asArray, asRecord, pulumiType } from "../values.ts";
 
@@ -11,9 +11,7 @@ const BUDGET = pulumiType(gcp.billing.Budget);
 
 export const configSchema = z.strictObject({
   /** Function (service) names that admit generations: a stack with none of them spends nothing to budget. */
-  spendingFunctions: z
-    .array(z.string().min(1))
-    .default(["generate-image", "generate-video", "creative-director-agent"]),
+  spendingFunctions: spendingFunctionsSchema,
 });
 
 export const gcpBillingBudgetPresent: PackStackPolicy = {

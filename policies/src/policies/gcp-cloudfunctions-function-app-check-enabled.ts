@@ -2,13 +2,12 @@
 // is logged (monitor) or refused (enforce) before any money is spent. `off` is not allowed here.
 import { z } from "zod";
 import { functionPolicy } from "../function-policy.ts";
+import { spendingFunctionsSchema } from "../functions.ts";
 import { asString } from "../values.ts";
 
 export const configSchema = z.strictObject({
   /** Function (service) names that admit generations. */
-  spendingFunctions: z
-    .array(z.string().min(1))
-    .default(["generate-image", "generate-video", "creative-director-agent"]),
+  spendingFunctions: spendingFunctionsSchema,
   /** Environment variable carrying the mode. */
   variable: z.string().min(1).default("APP_CHECK_MODE"),
   /** Modes a spending function may run with. */

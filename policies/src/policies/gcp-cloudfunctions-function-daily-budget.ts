@@ -2,13 +2,12 @@
 // flood of valid accounts, each within its tier, has no ceiling but the billing account.
 import { z } from "zod";
 import { functionPolicy } from "../function-policy.ts";
+import { spendingFunctionsSchema } from "../functions.ts";
 import { asNumber, asString } from "../values.ts";
 
 export const configSchema = z.strictObject({
   /** Function (service) names that admit generations. */
-  spendingFunctions: z
-    .array(z.string().min(1))
-    .default(["generate-image", "generate-video", "creative-director-agent"]),
+  spendingFunctions: spendingFunctionsSchema,
   /** Environment variable carrying the budget in USD. */
   variable: z.string().min(1).default("DAILY_BUDGET_USD"),
   /** Highest daily budget the stack may set, in USD; absent: no cap. */

@@ -12,7 +12,7 @@ import { FirestoreAccessControls } from "../adapters/firestore/firestore-access-
 import { FirestoreAdmissionStore } from "../adapters/firestore/firestore-admission-store.ts";
 import { FirestoreJobStore } from "../adapters/firestore/firestore-job-store.ts";
 import { FirestoreUsageReader } from "../adapters/firestore/firestore-usage-reader.ts";
-import { CloudLoggingEventLog } from "../adapters/logging/cloud-logging-event-log.ts";
+import { CloudLoggingEventLog, traceField } from "../adapters/logging/cloud-logging-event-log.ts";
 import { randomIds, systemClock } from "../adapters/system/system.ts";
 import type { AccessGateDeps } from "../domain/access-policy.ts";
 import type { AdmissionDeps } from "../domain/admission.ts";
@@ -195,9 +195,7 @@ function appCheckGate(config: RuntimeConfig): AppCheckGate {
           appCheck: { mode: "monitor", code: outcome.code },
           function: config.functionName,
           uid: outcome.uid,
-          ...(outcome.trace
-            ? { "logging.googleapis.com/trace": `projects/${config.project}/traces/${outcome.trace}` }
-            : {}),
+          ...(outcome.trace ? traceField(config.project, outcome.trace) : {}),
         })}\n`,
       ),
   };

@@ -5,6 +5,14 @@ import type { EventLog, GenerationEvent } from "../../ports/index.ts";
 
 export type LogWriter = (line: string) => void;
 
+/**
+ * The field that ties a structured log line to its request's trace in Cloud Logging.
+ * Source: https://cloud.google.com/logging/docs/structured-logging#special-payload-fields
+ */
+export function traceField(project: string, trace: string): Record<string, string> {
+  return { "logging.googleapis.com/trace": `projects/${project}/traces/${trace}` };
+}
+
 export class CloudLoggingEventLog implements EventLog {
   private readonly project: string;
   private readonly write: LogWriter;
@@ -25,7 +33,7 @@ export class CloudLoggingEventLog implements EventLog {
     };
     if (trace) {
       entry.trace = trace;
-      entry["logging.googleapis.com/trace"] = `projects/${this.project}/traces/${trace}`;
+      Object.assign(entry, traceField(this.project, trace));
     }
     this.write(JSON.stringify(entry));
   }

@@ -1,9 +1,10 @@
-// `npm run bench -- herd [--users N] [--rate R] [--runs 3] [--instances 3] [--json FILE]`,
-// `npm run bench -- fairness [--users N] [--hog 300] [--rate R] [--instances 3] [--json FILE]`,
+// `npm run bench -- herd [--users N] [--rate R] [--runs 3] [--instances 3] [--logs FILE] [--json FILE]`,
+// `npm run bench -- fairness [--users N] [--hog 300] [--rate R] [--instances 3] [--logs FILE] [--json FILE]`,
 // `npm run bench -- coldstart [--runs K] [--shape previous|current|both] [--json FILE]`, `npm run bench -- flood [--requests N]` and
 // `npm run bench -- faults [--fast] [--json FILE]` (the fault matrix). Each starts what it needs on free ports
 // and stops it afterwards, prints its figures beside the baseline of the same run, and names each
 // goal with whether it is met (exit 1 when one is not). The JSON carries the goals with the figures.
+import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { SHAPES, type ShapeName } from "@genai-platform/local/bench/bundle-shapes.ts";
@@ -28,8 +29,8 @@ const BENCHMARKS = ["herd", "fairness", "coldstart", "flood", "faults"] as const
 const spec = {
   command: "npm run bench --",
   usage: [
-    "herd [--users 1000] [--rate R] [--runs 3] [--instances 3] [--json FILE]",
-    "fairness [--users 1000] [--hog 300] [--rate R] [--instances 3] [--json FILE]",
+    "herd [--users 1000] [--rate R] [--runs 3] [--instances 3] [--logs FILE] [--json FILE]",
+    "fairness [--users 1000] [--hog 300] [--rate R] [--instances 3] [--logs FILE] [--json FILE]",
     "coldstart [--runs 5] [--shape previous|current|both] [--json FILE]",
     "flood [--requests 60] [--json FILE]",
     "faults [--fast] [--json FILE]",
@@ -44,6 +45,7 @@ const spec = {
     instances: { type: "string", positive: true },
     hog: { type: "string", positive: true },
     json: { type: "string" },
+    logs: { type: "string" },
     fast: { type: "boolean" },
   },
 } as const satisfies CliSpec;
@@ -53,6 +55,11 @@ async function writeJson(file: string | undefined, data: unknown): Promise<void>
   await mkdir(dirname(resolve(file)), { recursive: true });
   await writeFile(resolve(file), `${JSON.stringify(data, null, 2)}\n`);
   console.log(`\nwritten to ${file}`);
+}
+
+/** Every line written reaches the file before the process exits. */
+function closeLogs(logs: WriteStream | undefined): Promise<void> {
+  return new Promise((done) => (logs ? logs.end(done) : done()));
 }
 
 const log = (line: string) => console.log(`· ${line}`);
@@ -65,6 +72,12 @@ runCli(spec, process.argv.slice(2), async (values, positionals) => {
     const users = Math.round(Number(values.users ?? 1000));
     const rate = values.rate === undefined ? defaultRate(users) : Number(values.rate);
     const instances = Math.round(Number(values.instances ?? 3));
+    // The platform's own lines (function logs, emulators) go to a file when asked: too many for the console.
+    const logs = values.logs ? createWriteStream(resolve(values.logs)) : undefined;
+    const platformLog = logs
+      ? (source: string, line: string) => logs.write(`${new Date().toISOString()} ${source} ${line}\n`)
+      : undefined;
+    const herdOptions = { users, rate, instances, log, ...(platformLog ? { platformLog } : {}) };
     if (kind === "herd") {
       if (values.hog !== undefined) return "--hog is for fairness";
       // Held in consecutive runs, not one: each run starts a fresh platform and its own baseline.
@@ -73,7 +86,7 @@ runCli(spec, process.argv.slice(2), async (values, positionals) => {
       const goals = [];
       for (let run = 1; run <= runs; run++) {
         log(`run ${run} of ${runs}`);
-        const result = await runHerd({ users, rate, instances, log });
+        const result = await runHerd(herdOptions);
         const own = herdGoals(result, undefined, runs > 1 ? run : undefined);
         console.log(`\n${renderHerd(result, [])}\n`);
         results.push(result);
@@ -81,16 +94,18 @@ runCli(spec, process.argv.slice(2), async (values, positionals) => {
       }
       console.log(renderGoals(goals));
       await writeJson(values.json, { runs: results, goals });
+      await closeLogs(logs);
       return goals.every((g) => g.met) ? 0 : 1;
     }
     if (values.runs !== undefined) return "--runs is for herd and coldstart";
     const hog = Math.round(Number(values.hog ?? 300));
-    const alone = await runHerd({ users, rate, instances, log });
-    const withHog = await runHerd({ users, rate, instances, hog, log });
+    const alone = await runHerd(herdOptions);
+    const withHog = await runHerd({ ...herdOptions, hog });
     const result = { alone, withHog };
     const goals = fairnessGoals(result);
     console.log(`\n${renderFairness(result, goals)}`);
     await writeJson(values.json, { ...result, goals });
+    await closeLogs(logs);
     return goals.every((g) => g.met) ? 0 : 1;
   }
   if (kind === "coldstart") {

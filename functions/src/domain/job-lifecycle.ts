@@ -163,6 +163,11 @@ export function describeFailure(error: unknown): JobFailure & { retryable: boole
       ...(error.location ? { location: error.location } : {}),
     };
   }
+  // A store that did not answer in time is named as such (the next delivery will likely succeed),
+  // not hidden behind INTERNAL, so an operator reading the retries sees which dependency was slow.
+  if (error instanceof AppError && error.code === "UNAVAILABLE") {
+    return { code: "UNAVAILABLE", message: error.message, retryable: true };
+  }
   return { code: "INTERNAL", message: "the job could not be completed", retryable: true };
 }
 

@@ -27,6 +27,8 @@ export interface HerdOptions {
   hog?: number;
   /** Stop waiting for stragglers after this many seconds past N/R. */
   graceSeconds?: number;
+  /** Receives every line the platform's processes write (function logs, emulators). */
+  platformLog?: (source: string, line: string) => void;
   log?: (line: string) => void;
 }
 
@@ -123,6 +125,8 @@ async function runBaseline(users: number, rate: number, burst: number, limitSeco
 /** What every attempt of one caller's requests was answered, seen from below the typed client. */
 class AttemptLog {
   readonly refusals: Record<string, number> = {};
+  /** The same refusals by code and message: which service answered what. */
+  readonly causes: Record<string, number> = {};
   private readonly firstStatus = new Map<number, number>();
 
   /** A fetch for caller `caller` that records each attempt's answer, then hands it on unchanged. */
@@ -140,8 +144,11 @@ class AttemptLog {
         const body = (await response
           .clone()
           .json()
-          .catch(() => undefined)) as { error?: { code?: string } } | undefined;
-        this.count(body?.error?.code ?? `HTTP_${response.status}`);
+          .catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
+        const code = body?.error?.code ?? `HTTP_${response.status}`;
+        this.count(code);
+        const cause = `${code}: ${body?.error?.message ?? ""}`;
+        this.causes[cause] = (this.causes[cause] ?? 0) + 1;
       }
       return response;
     };
@@ -189,6 +196,7 @@ async function runBackend(
     vertexQuotaPerSecond: rate,
     vertexQuotaBurst: burst,
     instances,
+    ...(options.platformLog ? { log: options.platformLog } : {}),
   });
   process.env.FIRESTORE_EMULATOR_HOST = local.firestoreHost;
   const db = getFirestore(initializeApp({ projectId: local.projectId }, `herd-${Date.now()}`));
@@ -212,7 +220,13 @@ async function runBackend(
     const hogAnswers = hogToken
       ? Array.from({ length: options.hog ?? 0 }, (_, i) => admit(local, hogToken, hogAttempts, i, `${PROMPT(i)} (hog)`))
       : [];
-    const answers = tokens.map((token, i) => admit(local, token, attempts, i, PROMPT(i)));
+    let firstAdmittedMs: number | undefined;
+    const answers = tokens.map((token, i) =>
+      admit(local, token, attempts, i, PROMPT(i)).then((answer) => {
+        if (answer.jobId) firstAdmittedMs ??= Date.now() - start;
+        return answer;
+      }),
+    );
     const herd = await Promise.all(answers);
     const hogged = await Promise.all(hogAnswers);
     const jobIds = herd.flatMap((a) => (a.jobId ? [a.jobId] : []));
@@ -221,19 +235,19 @@ async function runBackend(
       `admitted ${jobIds.length}/${users}${hogToken ? ` and ${hogJobIds.length}/${options.hog} of the hog's` : ""} in ${((Date.now() - start) / 1000).toFixed(1)} s; waiting for the queue…`,
     );
 
-    const everything = jobIds.length + hogJobIds.length;
-    const deadline = start + ((limitSeconds + everything / rate) * 2 + (options.graceSeconds ?? 60)) * 1000;
-    let terminal = new Map<string, { status: string; finishedMs: number }>();
-    while (Date.now() < deadline) {
-      terminal = await terminalJobs(db);
-      if (terminal.size >= everything) break;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    log(`  first admission answered after ${((firstAdmittedMs ?? 0) / 1000).toFixed(1)} s`);
+    for (const [cause, n] of Object.entries(attempts.causes).sort((a, b) => b[1] - a[1]))
+      log(`  refused ${n}× ${cause}`);
+
+    const tracked = [...jobIds, ...hogJobIds];
+    const deadline = start + ((limitSeconds + tracked.length / rate) * 2 + (options.graceSeconds ?? 60)) * 1000;
+    const terminal = await terminalJobs(db, tracked, deadline);
     const finished = jobIds.flatMap((id) => {
       const job = terminal.get(id);
       return job ? [{ ...job, seconds: (job.finishedMs - start) / 1000 }] : [];
     });
     const completed = finished.filter((j) => j.status === "succeeded");
+    if (finished.length < jobIds.length) log(`  not finished: ${await unfinishedSummary(db, jobIds, terminal)}`);
     const backend: HerdSide = {
       admitted: jobIds.length,
       firstAttemptAdmitted: attempts.admittedFirst(tokens.keys()),
@@ -273,15 +287,43 @@ async function runBackend(
   }
 }
 
-async function terminalJobs(db: Firestore) {
-  const snap = await db.collection("jobs").where("status", "in", ["succeeded", "failed"]).get();
-  return new Map(
-    snap.docs.map((d) => [
-      d.id,
-      { status: d.get("status") as string, finishedMs: (d.get("updatedAt") as Timestamp).toMillis() },
-    ]),
-  );
+/** The jobs that never reached a terminal status, counted by status and attempts ("running ×2: 12"). */
+async function unfinishedSummary(db: Firestore, jobIds: string[], terminal: Map<string, unknown>): Promise<string> {
+  const counts = new Map<string, number>();
+  for (const id of jobIds.filter((j) => !terminal.has(j))) {
+    const job = await db.doc(`jobs/${id}`).get();
+    const key = `${job.get("status") ?? "missing"} after ${job.get("attempts") ?? 0} attempts`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([key, n]) => `${n} ${key}`).join(", ");
 }
+
+/**
+ * Waits until every tracked job is terminal (or the deadline passes) and answers when each ended
+ * (its `updatedAt`, so how often this looks does not change the figures). Each look reads only the
+ * jobs still pending, every few seconds: a listener on the emulator, or re-reading every finished
+ * job each second, loads the store the herd is measuring. Only the tracked ids count: a job failed
+ * at enqueue and replaced by the client's retry is terminal too, but it is not the user's answer.
+ */
+async function terminalJobs(db: Firestore, tracked: string[], deadline: number) {
+  const terminal = new Map<string, { status: string; finishedMs: number }>();
+  let pending = tracked;
+  while (pending.length > 0) {
+    const snaps = await db.getAll(...pending.map((id) => db.doc(`jobs/${id}`)));
+    for (const d of snaps) {
+      const status = d.get("status") as string | undefined;
+      if (status !== "succeeded" && status !== "failed") continue;
+      terminal.set(d.id, { status, finishedMs: (d.get("updatedAt") as Timestamp).toMillis() });
+    }
+    pending = pending.filter((id) => !terminal.has(id));
+    if (pending.length === 0 || Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  return terminal;
+}
+
+/** How often the herd looks at its pending jobs. */
+const POLL_MS = 3_000;
 
 /** The burst the local dispatcher uses for the image queue at `rate` (the definition's burst/rate ratio). */
 function queueBurst(rate: number): number {

@@ -105,11 +105,11 @@ export class FirestoreAdmissionStore implements AdmissionStore {
       withDeadline((expired) =>
         this.db.runTransaction(async (tx) => {
           abandonIfExpired(expired);
-          const [userSnap, usageSnap, keySnap] = await Promise.all([
-            tx.get(user),
-            tx.get(usage),
-            idempotency ? tx.get(idempotency) : Promise.resolve(undefined),
-          ]);
+          // One BatchGetDocuments for the three: separate gets in a transaction cost a round trip
+          // for the first (which starts the transaction) and then one more for the others.
+          const [userSnap, usageSnap, keySnap] = (await tx.getAll(
+            ...(idempotency ? [user, usage, idempotency] : [user, usage]),
+          )) as [DocumentSnapshot, DocumentSnapshot, DocumentSnapshot | undefined];
           let existingJob: Job | undefined;
           const existingId = keySnap?.get("jobId") as string | undefined;
           if (existingId) {

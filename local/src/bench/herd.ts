@@ -8,14 +8,15 @@
 // With `hog`, one Pro user fires that many requests at the same moment as the herd: the fairness
 // case, whose question is how much the herd's latency suffers from one heavy account.
 
-import { ClientError, createGenAiClient } from "@genai-platform/client";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { MODELS, platform } from "@genai-platform/definition";
 import { createGenAi } from "@genai-platform/functions/adapters/vertex/genai-client.ts";
 import { initializeApp } from "firebase-admin/app";
 import { type Firestore, getFirestore, type Timestamp } from "firebase-admin/firestore";
 import pLimit from "p-limit";
-import { type LocalPlatform, startLocalPlatform } from "../platform/local-platform.ts";
+import { startLocalPlatform } from "../platform/local-platform.ts";
 import { startVertexServer } from "../vertex/vertex-server.ts";
+import { fireInWorker, type GroupOutcome } from "./herd-callers.ts";
 import { percentile, round } from "./stats.ts";
 
 export interface HerdOptions {
@@ -122,68 +123,6 @@ async function runBaseline(users: number, rate: number, burst: number, limitSeco
   }
 }
 
-/** What every attempt of one caller's requests was answered, seen from below the typed client. */
-class AttemptLog {
-  readonly refusals: Record<string, number> = {};
-  /** The same refusals by code and message: which service answered what. */
-  readonly causes: Record<string, number> = {};
-  private readonly firstStatus = new Map<number, number>();
-
-  /** A fetch for caller `caller` that records each attempt's answer, then hands it on unchanged. */
-  fetchFor(caller: number): typeof fetch {
-    return async (input, init) => {
-      let response: Response;
-      try {
-        response = await fetch(input, init);
-      } catch (error) {
-        this.count("NETWORK_ERROR");
-        throw error;
-      }
-      if (!this.firstStatus.has(caller)) this.firstStatus.set(caller, response.status);
-      if (!response.ok) {
-        const body = (await response
-          .clone()
-          .json()
-          .catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
-        const code = body?.error?.code ?? `HTTP_${response.status}`;
-        this.count(code);
-        const cause = `${code}: ${body?.error?.message ?? ""}`;
-        this.causes[cause] = (this.causes[cause] ?? 0) + 1;
-      }
-      return response;
-    };
-  }
-
-  admittedFirst(callers: Iterable<number>): number {
-    let n = 0;
-    for (const caller of callers) if (this.firstStatus.get(caller) === 202) n++;
-    return n;
-  }
-
-  private count(code: string): void {
-    this.refusals[code] = (this.refusals[code] ?? 0) + 1;
-  }
-}
-
-interface Admission {
-  jobId?: string;
-  code?: string;
-}
-
-async function admit(local: LocalPlatform, token: string, attempts: AttemptLog, caller: number, prompt: string) {
-  const client = createGenAiClient({
-    baseUrl: local.url,
-    getIdToken: async () => token,
-    fetch: attempts.fetchFor(caller),
-  });
-  try {
-    const admitted = await client.generateImage({ prompt, aspectRatio: "1:1" });
-    return { jobId: admitted.jobId } satisfies Admission;
-  } catch (error) {
-    return { code: error instanceof ClientError ? error.code : "UNKNOWN" } satisfies Admission;
-  }
-}
-
 async function runBackend(
   options: HerdOptions & { instances: number },
   burst: number,
@@ -213,35 +152,46 @@ async function runBackend(
     log(
       `firing ${users} generateImage requests at once${options.hog ? ` plus ${options.hog} from one Pro user` : ""} (queue and model quota: ${rate}/s)…`,
     );
-    const attempts = new AttemptLog();
-    const hogAttempts = new AttemptLog();
-    const start = Date.now();
-    // The hog's requests leave first: the worst case for everyone behind it in the queue.
-    const hogAnswers = hogToken
-      ? Array.from({ length: options.hog ?? 0 }, (_, i) => admit(local, hogToken, hogAttempts, i, `${PROMPT(i)} (hog)`))
-      : [];
-    let firstAdmittedMs: number | undefined;
-    const answers = tokens.map((token, i) =>
-      admit(local, token, attempts, i, PROMPT(i)).then((answer) => {
-        if (answer.jobId) firstAdmittedMs ??= Date.now() - start;
-        return answer;
-      }),
-    );
-    const herd = await Promise.all(answers);
-    const hogged = await Promise.all(hogAnswers);
+    // This process hosts the gateway and the Cloud Tasks and Vertex stand-ins (the callers run in a
+    // worker thread): its event-loop delay says how much of a slow run is the bench's own doing.
+    const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+    loopDelay.enable();
+    const fired = await fireInWorker(local.url, [
+      ...(hogToken
+        ? [
+            {
+              name: "hog",
+              callers: Array.from({ length: options.hog ?? 0 }, (_, i) => ({
+                token: hogToken,
+                prompt: `${PROMPT(i)} (hog)`,
+              })),
+            },
+          ]
+        : []),
+      { name: "herd", callers: tokens.map((token, i) => ({ token, prompt: PROMPT(i) })) },
+    ]);
+    const start = fired.firedAt;
+    const herdOutcome = fired.groups.herd as GroupOutcome;
+    const herd = herdOutcome.answers;
+    const hogged = fired.groups.hog?.answers ?? [];
     const jobIds = herd.flatMap((a) => (a.jobId ? [a.jobId] : []));
     const hogJobIds = hogged.flatMap((a) => (a.jobId ? [a.jobId] : []));
     log(
       `admitted ${jobIds.length}/${users}${hogToken ? ` and ${hogJobIds.length}/${options.hog} of the hog's` : ""} in ${((Date.now() - start) / 1000).toFixed(1)} s; waiting for the queue…`,
     );
 
-    log(`  first admission answered after ${((firstAdmittedMs ?? 0) / 1000).toFixed(1)} s`);
-    for (const [cause, n] of Object.entries(attempts.causes).sort((a, b) => b[1] - a[1]))
+    log(`  first admission answered after ${((herdOutcome.firstAdmittedMs ?? 0) / 1000).toFixed(1)} s`);
+    for (const [cause, n] of Object.entries(herdOutcome.causes).sort((a, b) => b[1] - a[1]))
       log(`  refused ${n}× ${cause}`);
 
     const tracked = [...jobIds, ...hogJobIds];
     const deadline = start + ((limitSeconds + tracked.length / rate) * 2 + (options.graceSeconds ?? 60)) * 1000;
     const terminal = await terminalJobs(db, tracked, deadline);
+    loopDelay.disable();
+    const ms = (ns: number) => (ns / 1e6).toFixed(0);
+    log(
+      `  bench process event-loop delay: p50 ${ms(loopDelay.percentile(50))} ms, p99 ${ms(loopDelay.percentile(99))} ms, max ${ms(loopDelay.max)} ms`,
+    );
     const finished = jobIds.flatMap((id) => {
       const job = terminal.get(id);
       return job ? [{ ...job, seconds: (job.finishedMs - start) / 1000 }] : [];
@@ -250,8 +200,8 @@ async function runBackend(
     if (finished.length < jobIds.length) log(`  not finished: ${await unfinishedSummary(db, jobIds, terminal)}`);
     const backend: HerdSide = {
       admitted: jobIds.length,
-      firstAttemptAdmitted: attempts.admittedFirst(tokens.keys()),
-      refusals: attempts.refusals,
+      firstAttemptAdmitted: herdOutcome.admittedFirst,
+      refusals: herdOutcome.refusals,
       completed: completed.length,
       failed: finished.length - completed.length,
       lost: jobIds.length - finished.length,

@@ -349,7 +349,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
           (instances.get(fn.name) ?? []).map((f) => `${f.url}/`),
         );
     }
-    const gateway: Gateway = await startGateway(routes, wanted.gateway);
+    const concurrency = new Map(platform.functions.map((fn) => [fn.name, fn.concurrency]));
+    const gateway: Gateway = await startGateway(routes, { port: wanted.gateway, concurrency });
     stoppers.push(() => gateway.close());
 
     const scheduled = platform.functions.find((f) => f.trigger === "schedule");

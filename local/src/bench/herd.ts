@@ -237,7 +237,7 @@ async function runBackend(
   }
 }
 
-/** The jobs that never reached a terminal status, counted by status and attempts ("running ×2: 12"). */
+/** The jobs that never reached a terminal status, counted by status and attempts ("12 running after 2 attempts"). */
 async function unfinishedSummary(db: Firestore, jobIds: string[], terminal: Map<string, unknown>): Promise<string> {
   const counts = new Map<string, number>();
   for (const id of jobIds.filter((j) => !terminal.has(j))) {

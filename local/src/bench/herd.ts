@@ -186,7 +186,8 @@ async function runBackend(
 
     const tracked = [...jobIds, ...hogJobIds];
     const deadline = start + ((limitSeconds + tracked.length / rate) * 2 + (options.graceSeconds ?? 60)) * 1000;
-    const terminal = await terminalJobs(db, tracked, deadline);
+    const seen = await terminalJobs(db, tracked, deadline);
+    const { terminal } = seen;
     loopDelay.disable();
     const ms = (ns: number) => (ns / 1e6).toFixed(0);
     log(
@@ -197,7 +198,7 @@ async function runBackend(
       return job ? [{ ...job, seconds: (job.finishedMs - start) / 1000 }] : [];
     });
     const completed = finished.filter((j) => j.status === "succeeded");
-    if (finished.length < jobIds.length) log(`  not finished: ${await unfinishedSummary(db, jobIds, terminal)}`);
+    if (finished.length < jobIds.length) log(`  not finished: ${unfinishedSummary(jobIds, seen)}`);
     const backend: HerdSide = {
       admitted: jobIds.length,
       firstAttemptAdmitted: herdOutcome.admittedFirst,
@@ -237,15 +238,22 @@ async function runBackend(
   }
 }
 
-/** The jobs that never reached a terminal status, counted by status and attempts ("12 running after 2 attempts"). */
-async function unfinishedSummary(db: Firestore, jobIds: string[], terminal: Map<string, unknown>): Promise<string> {
+/** The jobs that never reached a terminal status as last seen, by status and attempts ("12 running after 2 attempts"). */
+function unfinishedSummary(jobIds: string[], seen: Looked): string {
   const counts = new Map<string, number>();
-  for (const id of jobIds.filter((j) => !terminal.has(j))) {
-    const job = await db.doc(`jobs/${id}`).get();
-    const key = `${job.get("status") ?? "missing"} after ${job.get("attempts") ?? 0} attempts`;
+  for (const id of jobIds) {
+    if (seen.terminal.has(id)) continue;
+    const key = seen.unfinished.get(id) ?? "missing after 0 attempts";
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return [...counts].map(([key, n]) => `${n} ${key}`).join(", ");
+}
+
+interface Looked {
+  /** When each terminal job ended, and how. */
+  terminal: Map<string, { status: string; finishedMs: number }>;
+  /** The others at the last look, as "running after 2 attempts". */
+  unfinished: Map<string, string>;
 }
 
 /**
@@ -255,21 +263,26 @@ async function unfinishedSummary(db: Firestore, jobIds: string[], terminal: Map<
  * job each second, loads the store the herd is measuring. Only the tracked ids count: a job failed
  * at enqueue and replaced by the client's retry is terminal too, but it is not the user's answer.
  */
-async function terminalJobs(db: Firestore, tracked: string[], deadline: number) {
+async function terminalJobs(db: Firestore, tracked: string[], deadline: number): Promise<Looked> {
   const terminal = new Map<string, { status: string; finishedMs: number }>();
+  const unfinished = new Map<string, string>();
   let pending = tracked;
   while (pending.length > 0) {
+    unfinished.clear();
     const snaps = await db.getAll(...pending.map((id) => db.doc(`jobs/${id}`)));
     for (const d of snaps) {
       const status = d.get("status") as string | undefined;
-      if (status !== "succeeded" && status !== "failed") continue;
-      terminal.set(d.id, { status, finishedMs: (d.get("updatedAt") as Timestamp).toMillis() });
+      if (status === "succeeded" || status === "failed") {
+        terminal.set(d.id, { status, finishedMs: (d.get("updatedAt") as Timestamp).toMillis() });
+      } else {
+        unfinished.set(d.id, `${status ?? "missing"} after ${d.get("attempts") ?? 0} attempts`);
+      }
     }
     pending = pending.filter((id) => !terminal.has(id));
     if (pending.length === 0 || Date.now() >= deadline) break;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
-  return terminal;
+  return { terminal, unfinished };
 }
 
 /** How often the herd looks at its pending jobs. */

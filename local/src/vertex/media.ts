@@ -43,7 +43,9 @@ export function promptPng(prompt: string, aspectRatio?: string): Buffer {
       png.data[i + 3] = 255;
     }
   }
-  return PNG.sync.write(png);
+  // No per-row filter: pngjs otherwise tries all five on every row to pick the smallest (its
+  // default), six times the cost for runs of flat colour that deflate as small either way.
+  return PNG.sync.write(png, { filterType: 0 });
 }
 
 function box(type: string, payload: Buffer): Buffer {

@@ -46,6 +46,12 @@ export interface BundleShape {
    * benchmark's earlier code path only; a replacement may live outside the deployable packages.
    */
   substitutes: Readonly<Record<string, string>>;
+  /**
+   * Ship Node's compile cache step: package.json's `main` is start.mjs (which enables the cache the
+   * build left, then loads index.js) and its `gcp-build` script warm.mjs (which writes that cache
+   * in the deployed directory). Both live in build/compile-cache/.
+   */
+  compileCache: boolean;
 }
 
 export const DEPLOYED_SHAPE: BundleShape = {
@@ -53,6 +59,7 @@ export const DEPLOYED_SHAPE: BundleShape = {
   dedupeAuthLibrary: true,
   externals: [],
   substitutes: {},
+  compileCache: true,
 };
 
 export interface BundleResult {
@@ -62,8 +69,10 @@ export interface BundleResult {
   hash: string;
   /** Object name for the source bucket; changes exactly when the bundle does. */
   objectName: string;
-  /** Output files, relative to `outDir`: index.js, its chunks, package.json. */
+  /** Output files, relative to `outDir`: index.js, its chunks, package.json (and start.mjs, warm.mjs). */
   files: string[];
+  /** The module the runtime loads (package.json's `main`), relative to `outDir`. */
+  main: string;
   /** Bytes of `index.js`, what Node reads at start. */
   bytes: number;
   /** Bytes of every JavaScript file (index.js and its chunks). */
@@ -96,7 +105,10 @@ const FRAMEWORK = "@google-cloud/functions-framework";
 const EXTERNALS = [FRAMEWORK, "@google-cloud/firestore"] as const;
 const MANIFEST = ".bundle-manifest.json";
 /** Bump when the build options below change, so cached bundles are not reused. */
-const BUILD_VERSION = 3;
+const BUILD_VERSION = 4;
+/** Copied into a bundle whose shape ships the compile cache step (see BundleShape.compileCache). */
+const COMPILE_CACHE_FILES = ["start.mjs", "warm.mjs"] as const;
+const COMPILE_CACHE_DIR = join(FUNCTIONS_DIR, "build", "compile-cache");
 /** Chunks sit beside index.js, so a bundled CommonJS module's `__dirname` is the same in every file. */
 const CHUNK_NAMES = "chunk-[hash]";
 
@@ -155,13 +167,15 @@ async function installedVersion(name: string): Promise<string | undefined> {
   }
 }
 
-function packageJson(fn: Deployable, versions: Record<string, string>): string {
+function packageJson(fn: Deployable, versions: Record<string, string>, compileCache: boolean): string {
   const pkg = {
     name: `genai-platform-${serviceName(fn.name)}`,
     private: true,
     type: "module",
-    main: "index.js",
+    main: compileCache ? "start.mjs" : "index.js",
     engines: { node: ">=22" },
+    // `|| true`: the step only writes a cache; a deploy must not fail because of it.
+    ...(compileCache ? { scripts: { "gcp-build": "node warm.mjs || true" } } : {}),
     dependencies: versions,
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
@@ -359,7 +373,13 @@ async function buildJobs(
         await writeFile(join(staging, file), output.contents);
         files.push(file);
       }
-      await writeFile(join(staging, "package.json"), packageJson(job.fn, versions));
+      if (shape.compileCache) {
+        for (const file of COMPILE_CACHE_FILES) {
+          await writeFile(join(staging, file), await readFile(join(COMPILE_CACHE_DIR, file)));
+          files.push(file);
+        }
+      }
+      await writeFile(join(staging, "package.json"), packageJson(job.fn, versions, shape.compileCache));
       files.push("package.json");
       const sizes: Record<string, number> = {};
       for (const file of files.sort()) sizes[file] = (await stat(join(staging, file))).size;
@@ -397,6 +417,12 @@ export async function bundleDeployables(
   const shape = options.shape ?? DEPLOYED_SHAPE;
   const versions = options.dependencies ?? (await externalVersions([...EXTERNALS, ...shape.externals]));
   const version = JSON.stringify(versions);
+  // The copied files are no esbuild input, so their content keys the build instead.
+  const copied = shape.compileCache
+    ? sha256(
+        (await Promise.all(COMPILE_CACHE_FILES.map((f) => readFile(join(COMPILE_CACHE_DIR, f), "utf8")))).join("\0"),
+      )
+    : "";
   const jobs: Job[] = items.map(({ fn, outDir }) => ({
     fn,
     entry: resolve(rootDir, fn.entryPoint),
@@ -408,6 +434,7 @@ export async function bundleDeployables(
         name: fn.name,
         version,
         shape,
+        copied,
         esbuild: esbuild.version,
       }),
     ),
@@ -438,6 +465,7 @@ export async function bundleDeployables(
         hash: manifest.hash,
         objectName,
         files,
+        main: files.includes("start.mjs") ? "start.mjs" : "index.js",
         bytes: manifest.sizes["index.js"] ?? 0,
         totalBytes: files.filter((f) => f.endsWith(".js")).reduce((sum, f) => sum + (manifest.sizes[f] ?? 0), 0),
         cached: previous[i] !== undefined,

@@ -1,7 +1,7 @@
 // The deployable bundler on a fixture entry: content-addressed names, reuse of unchanged builds,
 // a runnable ESM bundle, and a clear error for a missing entry.
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -28,16 +28,18 @@ describe("bundleDeployable", () => {
 
   it("writes an ESM index.js and a package.json that pins the functions framework", async () => {
     const result = await bundle("a");
-    expect(result.files).toEqual(["index.js", "package.json"]);
+    expect(result.files).toEqual(["index.js", "package.json", "start.mjs", "warm.mjs"]);
     const pkg = JSON.parse(await readFile(join(result.outDir, "package.json"), "utf8"));
     const pinned = JSON.parse(await readFile(resolve("functions/package.json"), "utf8")).dependencies[
       "@google-cloud/functions-framework"
     ];
     expect(pkg).toMatchObject({
       type: "module",
-      main: "index.js",
+      main: "start.mjs",
+      scripts: { "gcp-build": "node warm.mjs || true" },
       dependencies: { "@google-cloud/functions-framework": pinned },
     });
+    expect(result.main).toBe("start.mjs");
     const code = await readFile(join(result.outDir, "index.js"), "utf8");
     expect(code).toContain("createRequire");
     expect(code).toMatch(/from\s*"@google-cloud\/functions-framework"/);
@@ -107,12 +109,44 @@ describe("bundleDeployable", () => {
     const oneFile = await bundleDeployable(lazy, {
       rootDir: root,
       outDir: join(work, "i"),
-      shape: { ...DEPLOYED_SHAPE, splitting: false },
+      shape: { ...DEPLOYED_SHAPE, splitting: false, compileCache: false },
     });
     expect(oneFile.files).toEqual(["index.js", "package.json"]);
+    expect(oneFile.main).toBe("index.js");
     const split = await bundleDeployable(lazy, { rootDir: root, outDir: join(work, "i") });
     expect(split.cached).toBe(false);
     expect(split.files.some((file) => file.startsWith("chunk-"))).toBe(true);
+  });
+
+  it("ships a gcp-build step that writes Node's compile cache, which start.mjs uses only when it is there", async () => {
+    const result = await bundle("cache");
+    await symlink(resolve("node_modules"), join(result.outDir, "node_modules"));
+    const node = (args: string[], env: Record<string, string> = {}) =>
+      promisify(execFile)(process.execPath, args, {
+        cwd: result.outDir,
+        env: { PATH: process.env.PATH ?? "", ...env },
+      });
+    const load = [
+      "--input-type=module",
+      "-e",
+      `import module from "node:module";
+       await import(${JSON.stringify(join(result.outDir, "start.mjs"))});
+       const { getTestServer } = await import("@google-cloud/functions-framework/testing");
+       console.log(JSON.stringify({ cache: module.getCompileCacheDir?.() ?? null, served: typeof getTestServer("hello") }));`,
+    ];
+    const cacheDir = join(result.outDir, ".node-compile-cache");
+    // Without the build's cache: the function is registered, no cache is enabled, nothing is written.
+    expect(JSON.parse((await node(load)).stdout)).toEqual({ cache: null, served: "object" });
+    await expect(readdir(cacheDir)).rejects.toMatchObject({ code: "ENOENT" });
+    // The build step, with none of the runtime's variables, exits 0 and leaves the cache.
+    const warm = await node(["warm.mjs"]);
+    expect(warm.stdout).toContain(`compile cache written to ${cacheDir}`);
+    const [versionDir, ...others] = await readdir(cacheDir);
+    expect(others).toEqual([]);
+    expect(versionDir).toContain(process.version);
+    expect((await readdir(join(cacheDir, versionDir!))).length).toBeGreaterThan(0);
+    // Then start.mjs turns it on before loading index.js.
+    expect(JSON.parse((await node(load)).stdout)).toEqual({ cache: join(cacheDir, versionDir!), served: "object" });
   });
 
   it("names the function when its entry file is missing", async () => {

@@ -323,7 +323,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
           Array.from({ length: count }, async (_, i) => {
             const instance = await hostFunction({
               name: fn.name,
-              bundleIndex: join(bundle.outDir, "index.js"),
+              bundleIndex: join(bundle.outDir, bundle.main),
               port: i === 0 ? (ports.get(fn.name) ?? 0) : await freePort(),
               env,
               onOutput: (chunk) => {

@@ -20,5 +20,6 @@ export const BUNDLE_SHAPES: Readonly<Record<ShapeName, BundleShape>> = {
     // The library read its JSON client config from its package folder, so it stayed external.
     externals: ["@google-cloud/tasks"],
     substitutes: { [CLOUD_TASKS_CLIENT]: GAX_CLOUD_TASKS_CLIENT },
+    compileCache: false,
   },
 };

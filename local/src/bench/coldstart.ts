@@ -3,8 +3,10 @@
 // median of K runs, beside a hello-world functions-framework process measured in the same run (the
 // baseline). Runs are interleaved (hello-world, then every deployable in every shape, K times), so
 // a machine busy with other work weighs on every column alike.
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { execFile } from "node:child_process";
+import { cp, rename, rm, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { promisify } from "node:util";
 import { type FunctionDefinition, platform } from "@genai-platform/definition";
 import { type BundleResult, bundleAll, DEFAULT_BUNDLE_ROOT } from "@genai-platform/functions/bundle";
 import { freePort } from "../firestore-emulator.ts";
@@ -16,6 +18,8 @@ import { median, round } from "./stats.ts";
 export interface ColdStartRow {
   function: string;
   shape: ShapeName;
+  /** Started with the compile cache its gcp-build step writes (only a shape that ships the step). */
+  compileCache: boolean;
   /** index.js, what Node reads at start. */
   bundleKiB: number;
   /** Every JavaScript file of the bundle (index.js and its chunks). */
@@ -44,6 +48,11 @@ const BUNDLE_ROOTS: Readonly<Record<ShapeName, string>> = {
   current: DEFAULT_BUNDLE_ROOT,
   previous: join(DEFAULT_BUNDLE_ROOT, "..", "bundles-previous-shape"),
 };
+
+/** Copies of the bundles that ship the compile cache step, with the cache their build step wrote. */
+const COMPILE_CACHE_ROOT = join(DEFAULT_BUNDLE_ROOT, "..", "bundles-compile-cache");
+/** Where start.mjs looks for the cache, beside itself. */
+const CACHE_DIR = ".node-compile-cache";
 
 const SERVE = new URL("../platform/serve-function.ts", import.meta.url).pathname;
 const HELLO = `import { http } from "@google-cloud/functions-framework";
@@ -79,19 +88,30 @@ export async function runColdStart(options: {
       probe: (url) => ({ url, init: {} }),
     };
     const probes = await probesFor(local);
-    const cases = platform.functions.flatMap((fn) =>
-      options.shapes.map((shape) => {
-        const bundle = bundles.get(shape)?.find((b) => b.name === fn.name);
-        if (!bundle) throw new Error(`no ${shape} bundle for ${fn.name}`);
-        const spec: RunSpec = {
-          entry: join(bundle.outDir, "index.js"),
-          target: fn.name,
-          env: environmentOf(fn, local),
-          probe: probes(fn),
-        };
-        return { fn, shape, bundle, spec, samples: [] as Sample[] };
-      }),
-    );
+    const cases = (
+      await Promise.all(
+        platform.functions.flatMap((fn) =>
+          options.shapes.map(async (shape) => {
+            const bundle = bundles.get(shape)?.find((b) => b.name === fn.name);
+            if (!bundle) throw new Error(`no ${shape} bundle for ${fn.name}`);
+            const spec = (entry: string, prepare?: () => Promise<void>): RunSpec => ({
+              entry,
+              target: fn.name,
+              env: environmentOf(fn, local),
+              probe: probes(fn),
+              ...(prepare ? { prepare } : {}),
+            });
+            const variant = (compileCache: boolean, s: RunSpec) => ({ fn, shape, compileCache, bundle, spec: s });
+            const plain = variant(false, spec(join(bundle.outDir, bundle.main)));
+            if (!BUNDLE_SHAPES[shape].compileCache) return [plain];
+            const cached = await withBuiltCompileCache(bundle);
+            return [plain, variant(true, spec(cached.main, cached.restore))];
+          }),
+        ),
+      )
+    )
+      .flat()
+      .map((c) => ({ ...c, samples: [] as Sample[] }));
     const helloSamples: Sample[] = [];
     // Round 0 is not recorded: it pays for the file system cache and the local servers' first
     // connections, which no later cold start in production would see from this side.
@@ -107,12 +127,13 @@ export async function runColdStart(options: {
     const helloMs = median(helloSamples.map((s) => s.ms));
     const helloListenMs = median(helloSamples.map((s) => s.listenMs));
     log(`hello-world: ${Math.round(helloMs)} ms`);
-    const rows = cases.map(({ fn, shape, bundle, samples }): ColdStartRow => {
+    const rows = cases.map(({ fn, shape, compileCache, bundle, samples }): ColdStartRow => {
       const ms = median(samples.map((s) => s.ms));
       const listenMs = median(samples.map((s) => s.listenMs));
       const row = {
         function: fn.name,
         shape,
+        compileCache,
         bundleKiB: Math.round(bundle.bytes / 1024),
         totalKiB: Math.round(bundle.totalBytes / 1024),
         ms: Math.round(ms),
@@ -121,7 +142,9 @@ export async function runColdStart(options: {
         ratio: round(ms / helloMs),
         listenRatio: round(listenMs / helloListenMs),
       };
-      log(`${row.function} (${shape}): ${row.ms} ms (${row.ratio} × hello-world)`);
+      log(
+        `${row.function} (${shape}${compileCache ? ", compile cache" : ""}): ${row.ms} ms (${row.ratio} × hello-world)`,
+      );
       return row;
     });
     return { runs: options.runs, helloMs: Math.round(helloMs), helloListenMs: Math.round(helloListenMs), rows };
@@ -140,10 +163,40 @@ interface RunSpec {
   target: string;
   env: Record<string, string>;
   probe: (url: string) => Probe;
+  /** Run before each spawn, outside the measured time. */
+  prepare?: () => Promise<void>;
+}
+
+/**
+ * A copy of the bundle in which its gcp-build step (warm.mjs) has run as the Cloud Functions build
+ * runs it: in the bundle's own directory, with none of the function's environment. The cache is
+ * keyed by absolute path, so the copy keeps it beside its own files. `restore` puts back the cache
+ * exactly as the build left it before each start: a process adds entries at exit, which a fresh
+ * instance in the cloud would not find.
+ */
+async function withBuiltCompileCache(bundle: BundleResult): Promise<{ main: string; restore: () => Promise<void> }> {
+  const dir = join(COMPILE_CACHE_ROOT, basename(bundle.outDir));
+  const built = `${dir}.built-cache`;
+  await rm(dir, { recursive: true, force: true });
+  await rm(built, { recursive: true, force: true });
+  await cp(bundle.outDir, dir, { recursive: true });
+  await promisify(execFile)(process.execPath, [join(dir, "warm.mjs")], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? "" },
+  });
+  await rename(join(dir, CACHE_DIR), built);
+  return {
+    main: join(dir, bundle.main),
+    restore: async () => {
+      await rm(join(dir, CACHE_DIR), { recursive: true, force: true });
+      await cp(built, join(dir, CACHE_DIR), { recursive: true });
+    },
+  };
 }
 
 /** Spawns the process and polls the real request every 5 ms until it answers 2xx. */
 async function timeOne(spec: RunSpec): Promise<Sample> {
+  await spec.prepare?.();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
   const probe = spec.probe(url);

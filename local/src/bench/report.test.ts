@@ -55,17 +55,60 @@ const coldStart: ColdStartResult = {
   helloMs: 114,
   helloListenMs: 80,
   rows: [
-    row({ function: "getJob", shape: "previous", bundleKiB: 2050, totalKiB: 2050, ms: 420, listenMs: 300 }),
-    row({ function: "getJob", shape: "current", bundleKiB: 60, totalKiB: 1800, ms: 270, listenMs: 150 }),
+    row({
+      function: "getJob",
+      shape: "previous",
+      compileCache: false,
+      bundleKiB: 2050,
+      totalKiB: 2050,
+      ms: 420,
+      listenMs: 300,
+    }),
+    row({
+      function: "getJob",
+      shape: "current",
+      compileCache: false,
+      bundleKiB: 60,
+      totalKiB: 1800,
+      ms: 330,
+      listenMs: 200,
+    }),
+    row({
+      function: "getJob",
+      shape: "current",
+      compileCache: true,
+      bundleKiB: 60,
+      totalKiB: 1800,
+      ms: 270,
+      listenMs: 150,
+    }),
     row({
       function: "creativeDirectorAgent",
       shape: "previous",
+      compileCache: false,
       bundleKiB: 6934,
       totalKiB: 6934,
       ms: 809,
       listenMs: 444,
     }),
-    row({ function: "creativeDirectorAgent", shape: "current", bundleKiB: 37, totalKiB: 7000, ms: 500, listenMs: 200 }),
+    row({
+      function: "creativeDirectorAgent",
+      shape: "current",
+      compileCache: false,
+      bundleKiB: 37,
+      totalKiB: 7000,
+      ms: 560,
+      listenMs: 240,
+    }),
+    row({
+      function: "creativeDirectorAgent",
+      shape: "current",
+      compileCache: true,
+      bundleKiB: 37,
+      totalKiB: 7000,
+      ms: 500,
+      listenMs: 200,
+    }),
   ],
 };
 const rows = coldStart.rows;
@@ -108,15 +151,17 @@ describe("benchmark reports", () => {
 
   it("judge the deployed shape's cold starts against 2.5 × hello-world, the agent's against 4 ×", () => {
     const goals = coldStartGoals(rows);
-    // Only the current shape is judged: 270 ms is 2.37 × (met), the agent's 500 ms is 4.39 × (not met).
+    // Only the current shape as its build leaves it (with the compile cache) is judged: 270 ms is
+    // 2.37 × (met), the agent's 500 ms is 4.39 × (not met).
     expect(goals.map((g) => [g.figure, g.met])).toEqual([
-      ["rows[1].ratio", true],
-      ["rows[3].ratio", false],
+      ["rows[2].ratio", true],
+      ["rows[5].ratio", false],
     ]);
-    expect(coldStartGoals([{ ...rows[3]!, ms: 450, ratio: 3.95 }]).map((g) => g.met)).toEqual([true]);
+    expect(coldStartGoals([{ ...rows[5]!, ms: 450, ratio: 3.95 }]).map((g) => g.met)).toEqual([true]);
+    expect(coldStartGoals([rows[1]!, rows[4]!])).toEqual([]);
   });
 
-  it("show both shapes of every deployable side by side, with the change against the previous one", () => {
+  it("show every shape of every deployable side by side, with the change against the previous one", () => {
     expect(renderColdStart(coldStart, coldStartGoals(rows))).toMatchSnapshot();
   });
 });

@@ -109,6 +109,8 @@ const BUILD_VERSION = 4;
 /** Copied into a bundle whose shape ships the compile cache step (see BundleShape.compileCache). */
 const COMPILE_CACHE_FILES = ["start.mjs", "warm.mjs"] as const;
 const COMPILE_CACHE_DIR = join(FUNCTIONS_DIR, "build", "compile-cache");
+/** package.json's `main`: start.mjs enables the build's compile cache before loading index.js. */
+const mainModule = (compileCache: boolean) => (compileCache ? "start.mjs" : "index.js");
 /** Chunks sit beside index.js, so a bundled CommonJS module's `__dirname` is the same in every file. */
 const CHUNK_NAMES = "chunk-[hash]";
 
@@ -172,7 +174,7 @@ function packageJson(fn: Deployable, versions: Record<string, string>, compileCa
     name: `genai-platform-${serviceName(fn.name)}`,
     private: true,
     type: "module",
-    main: compileCache ? "start.mjs" : "index.js",
+    main: mainModule(compileCache),
     engines: { node: ">=22" },
     // `|| true`: the step only writes a cache; a deploy must not fail because of it.
     ...(compileCache ? { scripts: { "gcp-build": "node warm.mjs || true" } } : {}),
@@ -465,7 +467,7 @@ export async function bundleDeployables(
         hash: manifest.hash,
         objectName,
         files,
-        main: files.includes("start.mjs") ? "start.mjs" : "index.js",
+        main: mainModule(shape.compileCache),
         bytes: manifest.sizes["index.js"] ?? 0,
         totalBytes: files.filter((f) => f.endsWith(".js")).reduce((sum, f) => sum + (manifest.sizes[f] ?? 0), 0),
         cached: previous[i] !== undefined,

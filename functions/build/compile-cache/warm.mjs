@@ -30,7 +30,7 @@ if (directory) {
     const require = createRequire(import.meta.url);
     createRequire(require.resolve("@google-cloud/firestore"))("google-gax");
   } catch {
-    // the Firestore client is not a dependency of every bundle layout
+    // a Firestore release without google-gax: the cache only misses what it would have held
   }
   module.flushCompileCache?.();
 }

@@ -1,44 +1,22 @@
 // One user's flood (issue 12, point 10) against the Firestore emulator: two store instances on two
 // firebase-admin apps stand for two function processes, each queuing the user's requests in turn
 // while the transactions still decide between them.
-import type { TierLimits } from "@genai-platform/definition";
 import { type App, deleteApp, initializeApp } from "firebase-admin/app";
 import { getFirestore } from "firebase-admin/firestore";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { capturedEvents } from "../../test/captured-events.ts";
+import { emulatorAdmissionDeps, IMAGE_JOB as IMAGE } from "../../test/emulator-admission.ts";
 import { testFirestore } from "../../test/firestore.ts";
 import { RecordingQueue } from "../../test/recording-queue.ts";
 import { FirestoreAdmissionStore } from "../adapters/firestore/firestore-admission-store.ts";
-import { FirestoreJobStore } from "../adapters/firestore/firestore-job-store.ts";
-import { randomIds } from "../adapters/system/system.ts";
 import { type AdmissionDeps, admitJob } from "./admission.ts";
 import type { AppError } from "./errors.ts";
-
-// Burst limits out of the way: this file is about the daily quota (admission-budget.test.ts tests the burst).
-const LIMITS: TierLimits = {
-  free: { image: 20, video: 1, agent: 2, perMinute: 600 },
-  pro: { image: 50, video: 5, agent: 20, perMinute: 600 },
-};
-const NOW = new Date("2026-11-25T10:00:00Z");
-const IMAGE = {
-  kind: "image" as const,
-  request: { prompt: "a red fox in snow", aspectRatio: "1:1" as const, imageSize: "1K" as const },
-};
 
 describe("one user's flood of parallel admissions", () => {
   const fs = testFirestore("src/domain/admission-flood.test.ts");
   const second: App = initializeApp({ projectId: fs.projectId }, `${fs.projectId}-second-process`);
   const queue = new RecordingQueue();
   const processes = [fs.db, getFirestore(second)].map(
-    (db): AdmissionDeps => ({
-      admissions: new FirestoreAdmissionStore(db),
-      jobs: new FirestoreJobStore(db, () => NOW),
-      queue,
-      events: capturedEvents().log,
-      clock: { now: () => NOW },
-      ids: randomIds,
-      limits: LIMITS,
-    }),
+    (db): AdmissionDeps => emulatorAdmissionDeps(db, new FirestoreAdmissionStore(db), queue),
   );
 
   beforeEach(() => fs.clear());

@@ -1,27 +1,14 @@
 // The admission store's turns against the Firestore emulator: at most `inFlight` admission
 // transactions run at once in one instance, the others wait in arrival order, and a request that
 // cannot get a turn in time answers UNAVAILABLE having written nothing.
-import type { TierLimits } from "@genai-platform/definition";
 import type { Firestore } from "firebase-admin/firestore";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { capturedEvents } from "../../../test/captured-events.ts";
+import { emulatorAdmissionDeps, IMAGE_JOB as IMAGE } from "../../../test/emulator-admission.ts";
 import { testFirestore } from "../../../test/firestore.ts";
 import { RecordingQueue } from "../../../test/recording-queue.ts";
-import { type AdmissionDeps, admitJob } from "../../domain/admission.ts";
+import { admitJob } from "../../domain/admission.ts";
 import type { AppError } from "../../domain/errors.ts";
-import { randomIds } from "../system/system.ts";
 import { FirestoreAdmissionStore } from "./firestore-admission-store.ts";
-import { FirestoreJobStore } from "./firestore-job-store.ts";
-
-const LIMITS: TierLimits = {
-  free: { image: 20, video: 1, agent: 2, perMinute: 600 },
-  pro: { image: 50, video: 5, agent: 20, perMinute: 600 },
-};
-const NOW = new Date("2026-11-25T10:00:00Z");
-const IMAGE = {
-  kind: "image" as const,
-  request: { prompt: "a red fox in snow", aspectRatio: "1:1" as const, imageSize: "1K" as const },
-};
 
 /** Counts the transactions running at once on `db`; each is held `holdMs` before it starts. */
 function watchTransactions(db: Firestore, holdMs = 0) {
@@ -43,15 +30,7 @@ function watchTransactions(db: Firestore, holdMs = 0) {
 describe("admission turns in one instance", () => {
   const fs = testFirestore("src/adapters/firestore/firestore-admission-turns.test.ts");
   const queue = new RecordingQueue();
-  const deps = (admissions: FirestoreAdmissionStore): AdmissionDeps => ({
-    admissions,
-    jobs: new FirestoreJobStore(fs.db, () => NOW),
-    queue,
-    events: capturedEvents().log,
-    clock: { now: () => NOW },
-    ids: randomIds,
-    limits: LIMITS,
-  });
+  const deps = (admissions: FirestoreAdmissionStore) => emulatorAdmissionDeps(fs.db, admissions, queue);
 
   beforeEach(() => fs.clear());
   afterAll(() => fs.close());

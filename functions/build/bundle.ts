@@ -52,6 +52,11 @@ export interface BundleShape {
    * in the deployed directory). Both live in build/compile-cache/.
    */
   compileCache: boolean;
+  /**
+   * Leave out the definition's check at import (`__PLATFORM_DEFINITION_CHECKED__`): this module
+   * imports the definition, so the bundler has checked the same definition it bundles.
+   */
+  definitionCheckedAtBuild: boolean;
 }
 
 export const DEPLOYED_SHAPE: BundleShape = {
@@ -60,6 +65,7 @@ export const DEPLOYED_SHAPE: BundleShape = {
   externals: [],
   substitutes: {},
   compileCache: true,
+  definitionCheckedAtBuild: true,
 };
 
 export interface BundleResult {
@@ -326,6 +332,7 @@ async function esbuildOne(job: Job, rootDir: string, shape: BundleShape, virtual
       keepNames: true,
       legalComments: "none",
       external: [...EXTERNALS, ...shape.externals],
+      define: { ...(shape.definitionCheckedAtBuild && { __PLATFORM_DEFINITION_CHECKED__: "true" }) },
       // esbuild prepends the banner to every output file: each chunk is a module of its own.
       banner: { js: ESM_BANNER },
       plugins,

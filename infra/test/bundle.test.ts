@@ -194,6 +194,11 @@ describe("the deployed bundles", () => {
         expect(result.inputs.some((input) => input.includes("@google-cloud/tasks"))).toBe(false);
         const pkg = JSON.parse(await readFile(join(result.outDir, "package.json"), "utf8"));
         expect(Object.keys(pkg.dependencies)).not.toContain("@google-cloud/tasks");
+        const code = await Promise.all(
+          result.files.filter((f) => f.endsWith(".js")).map((f) => readFile(join(result.outDir, f), "utf8")),
+        );
+        // The bundler checked the definition it bundles: no deployed function checks it again at start.
+        expect(code.filter((c) => c.includes("PlatformDefinitionError"))).toEqual([]);
         // Every chunk a file imports is one of the files the directory ships (and the hash covers).
         for (const file of result.files.filter((f) => f.endsWith(".js"))) {
           const code = await readFile(join(result.outDir, file), "utf8");

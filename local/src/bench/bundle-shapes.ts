@@ -21,5 +21,6 @@ export const BUNDLE_SHAPES: Readonly<Record<ShapeName, BundleShape>> = {
     externals: ["@google-cloud/tasks"],
     substitutes: { [CLOUD_TASKS_CLIENT]: GAX_CLOUD_TASKS_CLIENT },
     compileCache: false,
+    definitionCheckedAtBuild: false,
   },
 };

@@ -53,8 +53,9 @@ export interface BundleShape {
    */
   compileCache: boolean;
   /**
-   * Leave out the definition's check at import (`__PLATFORM_DEFINITION_CHECKED__`): this module
-   * imports the definition, so the bundler has checked the same definition it bundles.
+   * Leave out the definition's check at import (`__PLATFORM_DEFINITION_CHECKED__`): this module's
+   * import of `@genai-platform/definition` runs that check when the bundler loads, on the same
+   * definition files it then bundles.
    */
   definitionCheckedAtBuild: boolean;
 }
